@@ -1,0 +1,19 @@
+package dev.shortcut.processor.reading;
+
+import dev.shortcut.processor.model.Origin;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+
+/**
+ * A place in the source: an element, optionally narrowed to one of its annotations and one value
+ * of it, so that javac puts the caret on {@code units = 64}.
+ */
+public record ElementOrigin(Element element, AnnotationMirror annotation, AnnotationValue value)
+    implements Origin {
+
+  /** An origin on the element alone. */
+  public static ElementOrigin of(Element element) {
+    return new ElementOrigin(element, null, null);
+  }
+}

@@ -1,0 +1,36 @@
+package dev.shortcut.processor.validation;
+
+import dev.shortcut.processor.model.Origin;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects diagnostics; the adapter forwards them to javac, tests read them. */
+public final class Diagnostics {
+
+  /** One reported problem. */
+  public record Diagnostic(Message message, Origin origin, String text) {}
+
+  private final List<Diagnostic> reported = new ArrayList<>();
+
+  /** Records {@code message} at {@code origin}; identical reports are kept once. */
+  public void report(Message message, Origin origin, Object... args) {
+    add(new Diagnostic(message, origin, message.format(args)));
+  }
+
+  /** Records an already formatted diagnostic, unless an identical one is already here. */
+  public void add(Diagnostic d) {
+    if (!reported.contains(d)) {
+      reported.add(d);
+    }
+  }
+
+  /** Everything reported so far, in order. */
+  public List<Diagnostic> all() {
+    return List.copyOf(reported);
+  }
+
+  /** Number of errors (not warnings) so far. */
+  public int errorCount() {
+    return (int) reported.stream().filter(d -> d.message().kind() == Message.Kind.ERROR).count();
+  }
+}
