@@ -17,5 +17,5 @@ public enum Activation {
   LEAKY_RELU;
 
   /** Slope of {@link #LEAKY_RELU} for negative inputs. */
-  public static final float LEAKY_SLOPE = 0.01f;
+  public static final double LEAKY_SLOPE = 0.01;
 }
