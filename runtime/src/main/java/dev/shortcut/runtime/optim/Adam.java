@@ -1,0 +1,97 @@
+package dev.shortcut.runtime.optim;
+
+import java.util.List;
+
+/**
+ * Adam (Kingma and Ba) with bias correction. Weight decay is either L2, added to the gradient
+ * (PyTorch's {@code Adam(weight_decay)}), or decoupled, {@code p -= lr · λ · p} before the update
+ * (AdamW, Loshchilov and Hutter).
+ */
+public final class Adam extends Optimizer {
+  private final double beta1;
+  private final double beta2;
+  private final double epsilon;
+  private final boolean decoupled;
+
+  private Adam(double lr, double beta1, double beta2, double epsilon, double weightDecay, boolean decoupled) {
+    super(lr, weightDecay);
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+    this.decoupled = decoupled;
+  }
+
+  /** Adam with β1 = 0.9, β2 = 0.999, ε = 1e-8, no weight decay. */
+  public static Adam withLearningRate(double learningRate) {
+    return new Adam(learningRate, 0.9, 0.999, 1e-8, 0, false);
+  }
+
+  /** AdamW: decoupled weight decay {@code λ} (PyTorch's default is 0.01). */
+  public static Adam adamW(double learningRate, double weightDecay) {
+    return new Adam(learningRate, 0.9, 0.999, 1e-8, weightDecay, true);
+  }
+
+  /** The same with other moment coefficients. */
+  public Adam betas(double beta1, double beta2) {
+    return new Adam(learningRate(), beta1, beta2, epsilon, weightDecay(), decoupled);
+  }
+
+  /** The same with another ε. */
+  public Adam epsilon(double epsilon) {
+    return new Adam(learningRate(), beta1, beta2, epsilon, weightDecay(), decoupled);
+  }
+
+  /** The same with L2 weight decay added to the gradient (not decoupled). */
+  public Adam weightDecay(double weightDecay) {
+    return new Adam(learningRate(), beta1, beta2, epsilon, weightDecay, false);
+  }
+
+  @Override
+  public String name() {
+    return decoupled ? "adamw" : "adam";
+  }
+
+  @Override
+  public List<String> stateNames() {
+    return List.of("m", "v");
+  }
+
+  @Override
+  void update(float[] p, float[] g, float[][] state, double rate, long t) {
+    float[] m = state[0];
+    float[] v = state[1];
+    float b1 = (float) beta1;
+    float b2 = (float) beta2;
+    // Bias corrections folded into the step size, as in the paper's efficient form.
+    double c1 = 1 - Math.pow(beta1, t);
+    double c2 = 1 - Math.pow(beta2, t);
+    float stepSize = (float) (rate / c1);
+    float sqrtC2 = (float) Math.sqrt(c2);
+    float eps = (float) epsilon;
+    float wd = (float) weightDecay();
+    float decay = decoupled ? (float) (1 - rate * weightDecay()) : 1f;
+    float l2 = decoupled ? 0f : wd;
+    for (int i = 0; i < p.length; i++) {
+      float grad = g[i] + l2 * p[i];
+      m[i] = b1 * m[i] + (1 - b1) * grad;
+      v[i] = b2 * v[i] + (1 - b2) * grad * grad;
+      p[i] = p[i] * decay - stepSize * m[i] / ((float) Math.sqrt(v[i]) / sqrtC2 + eps);
+    }
+  }
+
+  @Override
+  void update(double[] p, double[] g, double[][] state, double rate, long t) {
+    double[] m = state[0];
+    double[] v = state[1];
+    double c1 = 1 - Math.pow(beta1, t);
+    double c2 = 1 - Math.pow(beta2, t);
+    double decay = decoupled ? 1 - rate * weightDecay() : 1;
+    double l2 = decoupled ? 0 : weightDecay();
+    for (int i = 0; i < p.length; i++) {
+      double grad = g[i] + l2 * p[i];
+      m[i] = beta1 * m[i] + (1 - beta1) * grad;
+      v[i] = beta2 * v[i] + (1 - beta2) * grad * grad;
+      p[i] = p[i] * decay - rate * (m[i] / c1) / (Math.sqrt(v[i] / c2) + epsilon);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.shortcut.runtime.optim;
+
+import java.util.List;
+
+/**
+ * Stochastic gradient descent, optionally with momentum (heavy-ball or Nesterov) and L2 weight
+ * decay (added to the gradient), following PyTorch's {@code torch.optim.SGD}:
+ * {@code v = μ v + g; p -= lr · (nesterov ? g + μ v : v)}.
+ */
+public final class Sgd extends Optimizer {
+  private final double momentum;
+  private final boolean nesterov;
+
+  private Sgd(double learningRate, double momentum, boolean nesterov, double weightDecay) {
+    super(learningRate, weightDecay);
+    if (momentum < 0 || momentum >= 1) {
+      throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+    }
+    this.momentum = momentum;
+    this.nesterov = nesterov;
+  }
+
+  /** Plain SGD. */
+  public static Sgd withLearningRate(double learningRate) {
+    return new Sgd(learningRate, 0, false, 0);
+  }
+
+  /** The same, with heavy-ball momentum. */
+  public Sgd momentum(double momentum) {
+    return new Sgd(learningRate(), momentum, false, weightDecay());
+  }
+
+  /** The same, with Nesterov momentum. */
+  public Sgd nesterov(double momentum) {
+    return new Sgd(learningRate(), momentum, true, weightDecay());
+  }
+
+  /** The same, with L2 weight decay. */
+  public Sgd weightDecay(double weightDecay) {
+    return new Sgd(learningRate(), momentum, nesterov, weightDecay);
+  }
+
+  @Override
+  public String name() {
+    return nesterov ? "sgd-nesterov" : momentum > 0 ? "sgd-momentum" : "sgd";
+  }
+
+  @Override
+  public List<String> stateNames() {
+    return momentum > 0 ? List.of("velocity") : List.of();
+  }
+
+  @Override
+  void update(float[] p, float[] g, float[][] state, double rate, long t) {
+    float lr = (float) rate;
+    float wd = (float) weightDecay();
+    float mu = (float) momentum;
+    if (momentum == 0) {
+      for (int i = 0; i < p.length; i++) {
+        p[i] -= lr * (g[i] + wd * p[i]);
+      }
+      return;
+    }
+    float[] v = state[0];
+    for (int i = 0; i < p.length; i++) {
+      float grad = g[i] + wd * p[i];
+      v[i] = t == 1 ? grad : mu * v[i] + grad;
+      p[i] -= lr * (nesterov ? grad + mu * v[i] : v[i]);
+    }
+  }
+
+  @Override
+  void update(double[] p, double[] g, double[][] state, double rate, long t) {
+    double wd = weightDecay();
+    if (momentum == 0) {
+      for (int i = 0; i < p.length; i++) {
+        p[i] -= rate * (g[i] + wd * p[i]);
+      }
+      return;
+    }
+    double[] v = state[0];
+    for (int i = 0; i < p.length; i++) {
+      double grad = g[i] + wd * p[i];
+      v[i] = t == 1 ? grad : momentum * v[i] + grad;
+      p[i] -= rate * (nesterov ? grad + momentum * v[i] : v[i]);
+    }
+  }
+}
