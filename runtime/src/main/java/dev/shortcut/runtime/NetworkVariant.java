@@ -1,6 +1,6 @@
 package dev.shortcut.runtime;
 
-import java.util.function.IntFunction;
+import dev.shortcut.runtime.kernel.Kernels;
 
 /**
  * One member of a generated family: a depth and a variant of the same declaration, with a way to
@@ -9,14 +9,25 @@ import java.util.function.IntFunction;
  * @param className simple name of the generated class
  * @param layers number of weight layers
  * @param residual {@code false} for the plain twin
- * @param factory builds the network for a maximum batch, initialized with the default seed
+ * @param factory the generated class's {@code (maxBatch, seed, kernels)} constructor
  */
-public record NetworkVariant(
-    String className, int layers, boolean residual, IntFunction<? extends Network> factory) {
+public record NetworkVariant(String className, int layers, boolean residual, Factory factory) {
 
-  /** Builds the network with buffers for {@code maxBatch} rows. */
+  /** A generated constructor. */
+  @FunctionalInterface
+  public interface Factory {
+    /** Builds a network with buffers for {@code maxBatch} rows, initialized from {@code seed}. */
+    Network create(int maxBatch, long seed, Kernels kernels);
+  }
+
+  /** Builds the network for {@code maxBatch} rows from seed 0, on one thread. */
   public Network create(int maxBatch) {
-    return factory.apply(maxBatch);
+    return factory.create(maxBatch, 0L, Kernels.singleThreaded());
+  }
+
+  /** Builds the network for {@code maxBatch} rows from {@code seed}, on {@code kernels}. */
+  public Network create(int maxBatch, long seed, Kernels kernels) {
+    return factory.create(maxBatch, seed, kernels);
   }
 
   /** {@code "residual"} or {@code "plain"}. */
