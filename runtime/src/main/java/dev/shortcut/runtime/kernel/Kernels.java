@@ -11,19 +11,57 @@ import dev.shortcut.annotations.Activation;
  * an array and an offset, because a network keeps all its parameters, and all its activations, in
  * one array each.
  *
- * <p>THIS IS THE SCALAR SKELETON; the vectorized provider and threading replace its internals.
+ * <p>Float arithmetic runs on the Vector API when the JVM has {@code --add-modules
+ * jdk.incubator.vector}, and on a scalar fallback otherwise ({@link #implementation()}; the
+ * system property {@code shortcut.kernels=scalar} forces the fallback). Large products are split
+ * by rows of the result over {@link #threads()} threads, so every element is summed in the same
+ * order whatever the thread count: results are bit-identical for 1 or n threads. Double precision,
+ * the verification precision, always runs the scalar loops.
+ *
+ * <p>An instance with several threads owns daemon worker threads and a packing buffer; use it from
+ * one thread at a time (a network is single-threaded anyway). Steady-state calls allocate nothing.
  */
 public final class Kernels {
-
+  private static final System.Logger LOG = System.getLogger(Kernels.class.getName());
+  static final FloatProvider PROVIDER = chooseProvider();
   private static final Kernels DEFAULT = new Kernels(1);
+  /** Products with fewer multiply-adds than this stay on the calling thread. */
+  static final long PARALLEL_THRESHOLD = 1L << 21;
+  /** Below this many rows, {@code a·Bᵀ} runs as dot products instead of packing B. */
+  static final int PACK_MIN_ROWS = 4;
 
   private final int threads;
+  private final Workers workers;
+  private final GemmJob job = new GemmJob();
+  private float[] packed = new float[0];
 
   private Kernels(int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
     this.threads = threads;
+    this.workers = threads > 1 ? new Workers(threads - 1, "shortcut-kernels") : null;
+  }
+
+  private static FloatProvider chooseProvider() {
+    if ("scalar".equals(System.getProperty("shortcut.kernels"))) {
+      LOG.log(System.Logger.Level.INFO, "Shortcut kernels: scalar (forced by -Dshortcut.kernels=scalar)");
+      return new ScalarFloatProvider();
+    }
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+      try {
+        FloatProvider p = (FloatProvider) Class.forName("dev.shortcut.runtime.kernel.VectorFloatProvider")
+            .getDeclaredConstructor().newInstance();
+        LOG.log(System.Logger.Level.INFO, "Shortcut kernels: " + p.name());
+        return p;
+      } catch (ReflectiveOperationException | LinkageError e) {
+        LOG.log(System.Logger.Level.WARNING, "Shortcut kernels: Vector API unusable (" + e + "); using scalar");
+        return new ScalarFloatProvider();
+      }
+    }
+    LOG.log(System.Logger.Level.WARNING, "Shortcut kernels: scalar. Run the JVM with "
+        + "--add-modules jdk.incubator.vector for the vectorized kernels (several times faster).");
+    return new ScalarFloatProvider();
   }
 
   /** Kernels that run on the calling thread only. */
@@ -31,7 +69,7 @@ public final class Kernels {
     return DEFAULT;
   }
 
-  /** Kernels that split large products over {@code threads} threads. */
+  /** Kernels that split large products over {@code threads} threads (the caller included). */
   public static Kernels withThreads(int threads) {
     return threads == 1 ? DEFAULT : new Kernels(threads);
   }
@@ -41,53 +79,110 @@ public final class Kernels {
     return threads;
   }
 
+  /** Which float implementation runs: {@code "vector (512-bit)"} or {@code "scalar"}. */
+  public static String implementation() {
+    return PROVIDER.name();
+  }
+
   // ---- float ------------------------------------------------------------------------------
 
   /** {@code c[m][n] (+)= a[m][k] · b[n][k]ᵀ}: a dense layer's forward, {@code z = a Wᵀ}. */
   public void matmulABt(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
       boolean accumulate) {
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        float s = accumulate ? c[cOff + i * n + j] : 0f;
-        for (int p = 0; p < k; p++) {
-          s += a[aOff + i * k + p] * b[bOff + j * k + p];
-        }
-        c[cOff + i * n + j] = s;
+    if (m < PACK_MIN_ROWS) {
+      // Inference-sized: dot products of rows, no packing.
+      PROVIDER.dotRows(0, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+      return;
+    }
+    // Repack W [n][k] as [k][n] so the product runs in broadcast-FMA form, like every BLAS packs.
+    float[] panel = packBuffer(n * k);
+    for (int j = 0; j < n; j++) {
+      int bj = bOff + j * k;
+      for (int p = 0; p < k; p++) {
+        panel[p * n + j] = b[bj + p];
       }
     }
+    gemm(m, n, k, a, aOff, k, 1, panel, 0, c, cOff, accumulate);
   }
 
   /** {@code c[m][n] (+)= a[m][k] · b[k][n]}: the input gradient, {@code da = dz W}. */
   public void matmulAB(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
       boolean accumulate) {
-    for (int i = 0; i < m; i++) {
-      if (!accumulate) {
-        java.util.Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
-      }
-      for (int p = 0; p < k; p++) {
-        float x = a[aOff + i * k + p];
-        for (int j = 0; j < n; j++) {
-          c[cOff + i * n + j] += x * b[bOff + p * n + j];
-        }
-      }
-    }
+    gemm(m, n, k, a, aOff, k, 1, b, bOff, c, cOff, accumulate);
   }
 
   /** {@code c[m][n] (+)= a[k][m]ᵀ · b[k][n]}: the weight gradient, {@code dW += dzᵀ a}. */
   public void matmulAtB(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
       boolean accumulate) {
-    if (!accumulate) {
-      java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
+    gemm(m, n, k, a, aOff, 1, m, b, bOff, c, cOff, accumulate);
+  }
+
+  private void gemm(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
+      float[] c, int cOff, boolean accumulate) {
+    if (workers == null || (long) m * n * k < PARALLEL_THRESHOLD || m < 2 * threads) {
+      PROVIDER.gemm(0, m, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
+      return;
     }
-    for (int p = 0; p < k; p++) {
-      for (int i = 0; i < m; i++) {
-        float x = a[aOff + p * m + i];
-        for (int j = 0; j < n; j++) {
-          c[cOff + i * n + j] += x * b[bOff + p * n + j];
-        }
+    job.set(m, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
+    workers.run(job);
+    job.clear();
+  }
+
+  private float[] packBuffer(int size) {
+    if (packed.length < size) {
+      packed = new float[size]; // grows to the largest layer once, then is reused
+    }
+    return packed;
+  }
+
+  /** A product split by rows of C; its fields are set per call, so no job object is allocated. */
+  private static final class GemmJob implements Workers.Job {
+    int m;
+    int n;
+    int k;
+    float[] a;
+    int aOff;
+    int aRow;
+    int aCol;
+    float[] b;
+    int bOff;
+    float[] c;
+    int cOff;
+    boolean accumulate;
+
+    void set(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, float[] c,
+        int cOff, boolean accumulate) {
+      this.m = m;
+      this.n = n;
+      this.k = k;
+      this.a = a;
+      this.aOff = aOff;
+      this.aRow = aRow;
+      this.aCol = aCol;
+      this.b = b;
+      this.bOff = bOff;
+      this.c = c;
+      this.cOff = cOff;
+      this.accumulate = accumulate;
+    }
+
+    void clear() {
+      a = null;
+      b = null;
+      c = null;
+    }
+
+    @Override
+    public void run(int part, int parts) {
+      // Row ranges aligned to the 4-row tile, so a split never changes how a row is computed.
+      int tiles = (m + 3) / 4;
+      int start = Math.min(m, 4 * (int) ((long) tiles * part / parts));
+      int end = Math.min(m, 4 * (int) ((long) tiles * (part + 1) / parts));
+      if (start < end) {
+        PROVIDER.gemm(start, end, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
       }
     }
   }
@@ -95,25 +190,14 @@ public final class Kernels {
   /** {@code z = g(z + bias)} in place, row by row. */
   public void biasActivation(
       int rows, int width, float[] z, int zOff, float[] bias, int biasOff, Activation g) {
-    for (int r = 0; r < rows; r++) {
-      int row = zOff + r * width;
-      for (int j = 0; j < width; j++) {
-        z[row + j] = activate(g, z[row + j] + bias[biasOff + j]);
-      }
-    }
+    PROVIDER.biasActivation(rows, width, z, zOff, bias, biasOff, null, 0, g);
   }
 
   /** {@code z = g(z + bias + s)} in place: the residual addition before the last activation. */
   public void biasShortcutActivation(
       int rows, int width, float[] z, int zOff, float[] bias, int biasOff, float[] s, int sOff,
       Activation g) {
-    for (int r = 0; r < rows; r++) {
-      int row = zOff + r * width;
-      int srow = sOff + r * width;
-      for (int j = 0; j < width; j++) {
-        z[row + j] = activate(g, z[row + j] + bias[biasOff + j] + s[srow + j]);
-      }
-    }
+    PROVIDER.biasActivation(rows, width, z, zOff, bias, biasOff, s, sOff, g);
   }
 
   /**
@@ -123,21 +207,12 @@ public final class Kernels {
   public void activationBackward(
       int rows, int width, float[] a, int aOff, float[] grad, int gradOff, Activation g,
       float[] biasGrad, int biasGradOff) {
-    for (int r = 0; r < rows; r++) {
-      for (int j = 0; j < width; j++) {
-        int i = r * width + j;
-        float d = grad[gradOff + i] * derivative(g, a[aOff + i]);
-        grad[gradOff + i] = d;
-        biasGrad[biasGradOff + j] += d;
-      }
-    }
+    PROVIDER.activationBackward(rows, width, a, aOff, grad, gradOff, g, biasGrad, biasGradOff);
   }
 
   /** {@code dst += src}. */
   public void add(int n, float[] src, int srcOff, float[] dst, int dstOff) {
-    for (int i = 0; i < n; i++) {
-      dst[dstOff + i] += src[srcOff + i];
-    }
+    PROVIDER.add(n, src, srcOff, dst, dstOff);
   }
 
   /** {@code dst = src}. */

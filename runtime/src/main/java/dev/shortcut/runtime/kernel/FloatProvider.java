@@ -1,0 +1,35 @@
+package dev.shortcut.runtime.kernel;
+
+import dev.shortcut.annotations.Activation;
+
+/**
+ * One implementation of the float kernels: the scalar reference or the Vector API one. Matrices
+ * are addressed as in {@link Kernels}; the product works on a row range of C so that callers can
+ * split it across threads without changing any element's summation order.
+ */
+interface FloatProvider {
+  /** Name for logs: {@code "vector"} or {@code "scalar"}. */
+  String name();
+
+  /**
+   * {@code C[i][j] (+)= Σ_p A(i,p) · B[p][j]} for rows {@code i} in {@code [rowStart, rowEnd)},
+   * where {@code A(i,p) = a[aOff + i·aRow + p·aCol]} and B is {@code [k][n]} row-major.
+   */
+  void gemm(int rowStart, int rowEnd, int n, int k, float[] a, int aOff, int aRow, int aCol,
+      float[] b, int bOff, float[] c, int cOff, boolean accumulate);
+
+  /** {@code C[i][j] (+)= dot(A[i], B[j])} over rows {@code [rowStart, rowEnd)}: A {@code [m][k]}, B {@code [n][k]}. */
+  void dotRows(int rowStart, int rowEnd, int n, int k, float[] a, int aOff, float[] b, int bOff,
+      float[] c, int cOff, boolean accumulate);
+
+  /** {@code z = g(z + bias [+ s])} in place; {@code s} may be null. */
+  void biasActivation(int rows, int width, float[] z, int zOff, float[] bias, int biasOff,
+      float[] s, int sOff, Activation g);
+
+  /** {@code grad *= g'(a)} in place, and column sums of the result added to {@code biasGrad}. */
+  void activationBackward(int rows, int width, float[] a, int aOff, float[] grad, int gradOff,
+      Activation g, float[] biasGrad, int biasGradOff);
+
+  /** {@code dst += src}. */
+  void add(int n, float[] src, int srcOff, float[] dst, int dstOff);
+}
