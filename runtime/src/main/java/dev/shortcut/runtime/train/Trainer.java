@@ -50,6 +50,7 @@ public final class Trainer {
   private final boolean gradientNorms;
   private final NonFinitePolicy onNonFinite;
   private final long maxSteps;
+  private final int completedEpochs;
 
   private Trainer(Builder b) {
     this.optimizer = b.optimizer;
@@ -66,6 +67,7 @@ public final class Trainer {
     this.gradientNorms = b.gradientNorms;
     this.onNonFinite = b.onNonFinite;
     this.maxSteps = b.maxSteps;
+    this.completedEpochs = b.completedEpochs;
   }
 
   /** Starts a configuration around {@code optimizer}. */
@@ -94,6 +96,7 @@ public final class Trainer {
           + net.maxBatch() + "; build the network with a larger maxBatch");
     }
     Run run = new Run(net, train);
+    run.step = optimizer.steps(); // non-zero when resuming from a checkpoint
     List<EpochMetrics> history = new ArrayList<>();
     long stepsPerEpoch = (train.size() + batchSize - 1) / batchSize;
     long totalSteps = maxSteps > 0 ? Math.min(maxSteps, stepsPerEpoch * epochs) : stepsPerEpoch * epochs;
@@ -101,7 +104,7 @@ public final class Trainer {
     int sinceBest = 0;
     boolean stoppedEarly = false;
     try (MetricsLog log = metricsLog == null ? null : MetricsLog.open(metricsLog)) {
-      for (int epoch = 1; epoch <= epochs && run.step < totalSteps; epoch++) {
+      for (int epoch = completedEpochs + 1; epoch <= epochs && run.step < totalSteps; epoch++) {
         EpochMetrics m = run.epoch(epoch, totalSteps, validation);
         history.add(m);
         if (log != null) {
@@ -239,12 +242,13 @@ public final class Trainer {
       this.net = net;
       this.train = train;
       this.s = new Scratch(net, train.size());
-      for (int i = 0; i < s.order.length; i++) {
-        s.order[i] = i;
-      }
     }
 
     EpochMetrics epoch(int epoch, long totalSteps, Dataset validation) {
+      // Each epoch's order depends on the seed and the epoch alone, so a resumed run sees the same.
+      for (int i = 0; i < s.order.length; i++) {
+        s.order[i] = i;
+      }
       shuffle(s.order, new SplittableRandom(seed * 1_000_003L + epoch));
       long start = System.nanoTime();
       double lossSum = 0;
@@ -369,6 +373,7 @@ public final class Trainer {
     private boolean gradientNorms;
     private NonFinitePolicy onNonFinite = NonFinitePolicy.FAIL;
     private long maxSteps;
+    private int completedEpochs;
 
     private Builder(Optimizer optimizer) {
       this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
@@ -450,6 +455,19 @@ public final class Trainer {
     /** Stops after this many steps in total (0 = no limit), for short runs of deep networks. */
     public Builder maxSteps(long maxSteps) {
       this.maxSteps = maxSteps;
+      return this;
+    }
+
+    /**
+     * Resumes a run whose first {@code completed} epochs are done: training starts at epoch
+     * {@code completed + 1} with the same shuffles and schedule position as an uninterrupted run
+     * (load the optimizer's state from the checkpoint first).
+     */
+    public Builder resumeAfter(int completed) {
+      if (completed < 0) {
+        throw new IllegalArgumentException("completed epochs must be ≥ 0, got " + completed);
+      }
+      this.completedEpochs = completed;
       return this;
     }
 
