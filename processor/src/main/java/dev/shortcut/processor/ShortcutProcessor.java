@@ -174,9 +174,8 @@ public final class ShortcutProcessor extends AbstractProcessor {
     if (o instanceof ElementOrigin eo && eo.element() != null) {
       if (eo.annotation() != null && eo.value() != null) {
         processingEnv.getMessager().printMessage(kind, d.text(), eo.element(), eo.annotation(), eo.value());
-      } else if (eo.annotation() != null) {
-        processingEnv.getMessager().printMessage(kind, d.text(), eo.element(), eo.annotation());
       } else {
+        // javac places a diagnostic on an annotation without a value at no line; the element has one.
         processingEnv.getMessager().printMessage(kind, d.text(), eo.element());
       }
     } else {

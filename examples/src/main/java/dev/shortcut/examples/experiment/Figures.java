@@ -189,12 +189,15 @@ final class Figures {
     return mean;
   }
 
-  /** A log axis cannot show zero or non-finite values; mark them at a visible floor. */
+  /**
+   * A log axis cannot show zero: such points become gaps. (At initialization every residual
+   * block's first layer has an exactly zero gradient, because the layer after it starts at zero.)
+   */
   private static double[] floorForLog(double[] values) {
     double[] y = values.clone();
     for (int i = 0; i < y.length; i++) {
-      if (!(y[i] > 1e-30) || !Double.isFinite(y[i])) {
-        y[i] = 1e-30;
+      if (!(y[i] > 0) || !Double.isFinite(y[i])) {
+        y[i] = Double.NaN;
       }
     }
     return y;

@@ -65,8 +65,11 @@ final class ResultsPage {
     sb.append("Plain dashed, residual solid, darker = deeper (the ResNet paper's Figure 6 style).\n\n");
     sb.append("![training error by epoch](error-vs-epoch.png)\n\n");
     sb.append("## Where the gradient goes\n\n");
-    sb.append("Norm of each layer's weight gradient at the deepest depth, at initialization and "
-        + "after training.\n\n");
+    sb.append("Norm of each layer's weight gradient at the deepest depth, on one fixed batch, at "
+        + "initialization and after training. At initialization each residual block's first layer "
+        + "has no gradient at all (a gap in the curve): the block's last layer starts at zero, so the "
+        + "block is the identity and its branch receives nothing yet, while the shortcut carries the "
+        + "signal to every earlier layer.\n\n");
     sb.append("![per-layer gradient norms](gradient-norms.png)\n\n");
     if (!deep.isEmpty()) {
       sb.append("## 1,002 layers\n\n");
