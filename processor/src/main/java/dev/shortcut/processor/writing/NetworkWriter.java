@@ -323,8 +323,8 @@ public final class NetworkWriter {
     MethodSpec.Builder m = MethodSpec.methodBuilder(Names.methodStem(node.path()) + "Forward")
         .addModifiers(Modifier.PRIVATE).addParameter(TypeName.INT, "batch");
     if (node instanceof LayerNode l) {
-      m.addJavadoc("$L: $L → $L, $L.\n<pre>\nz = W a_in + b      a = $L(z)\n</pre>\n",
-          l.path(), l.inputs(), l.units(), l.activation().toLowerCase(Locale.ROOT), g(l.activation()));
+      m.addJavadoc("$L: $L → $L, $L.\n<pre>\nz = W a_in + b      a = $L\n</pre>\n",
+          l.path(), l.inputs(), l.units(), l.activation().toLowerCase(Locale.ROOT), applied(l.activation(), "z"));
       layerForward(m, l);
     } else {
       BlockNode b = (BlockNode) node;
@@ -334,7 +334,8 @@ public final class NetworkWriter {
           if (l.joinsShortcut()) {
             shortcutForward(m, b, l);
           } else {
-            m.addComment("$L: a = $L(W a_in + b), $L → $L", l.fieldName(), g(l.activation()), l.inputs(), l.units());
+            m.addComment("$L: a = $L, $L → $L", l.fieldName(), applied(l.activation(), "W a_in + b"), l.inputs(),
+                l.units());
             layerForward(m, l);
           }
         } else {
@@ -361,8 +362,8 @@ public final class NetworkWriter {
           b.outputs(), b.inputs(), source, b.constantName(), slot(b.projectionSlot(), false));
       source = slot(b.projectionSlot(), false);
     }
-    m.addComment("$L: z = W a_in + b, then the shortcut joins before the activation: a = $L(z + $L)",
-        l.fieldName(), g(l.activation()), b.shortcut().equals("PROJECTION") ? "W_s a[l]" : "a[l]");
+    m.addComment("$L: z = W a_in + b, then the shortcut joins before the activation: a = $L",
+        l.fieldName(), applied(l.activation(), "z + " + (b.shortcut().equals("PROJECTION") ? "W_s a[l]" : "a[l]")));
     m.addStatement("kernels.matmulABt(batch, $L, $L, $L, parameters, $L_WEIGHT, $L, false)",
         l.units(), l.inputs(), slot(l.inputSlot(), false), l.constantName(), slot(l.outputSlot(), false));
     m.addStatement("kernels.biasShortcutActivation(batch, $L, $L, parameters, $L_BIAS, $L, $L)",
@@ -382,8 +383,8 @@ public final class NetworkWriter {
       if (child instanceof LayerNode l) {
         String prev = k == 1 ? "a[l]" : "a[l+" + (k - 1) + "]";
         String skip = !l.joinsShortcut() ? "" : b.shortcut().equals("PROJECTION") ? " + W_s a[l]" : " + a[l]";
-        doc.add("$L: z[l+$L] = W[l+$L] $L + b[l+$L]    a[l+$L] = $L(z[l+$L]$L)\n",
-            l.fieldName(), k, k, prev, k, k, g(l.activation()), k, skip);
+        doc.add("$L: z[l+$L] = W[l+$L] $L + b[l+$L]    a[l+$L] = $L\n",
+            l.fieldName(), k, k, prev, k, k, applied(l.activation(), "z[l+" + k + "]" + skip));
       } else {
         doc.add("$L: a[l+$L] = block(a[l+$L])\n", Names.display(child.path().substring(b.path().length() + 1)), k, k - 1);
       }
@@ -392,8 +393,9 @@ public final class NetworkWriter {
     return doc.add("</pre>\n").build();
   }
 
-  private static String g(String activation) {
-    return activation.equals("NONE") ? "" : activation.toLowerCase(Locale.ROOT);
+  /** {@code relu(x)}, or just {@code x} for no activation. */
+  private static String applied(String activation, String x) {
+    return activation.equals("NONE") ? x : activation.toLowerCase(Locale.ROOT) + "(" + x + ")";
   }
 
   private void addBackward(TypeSpec.Builder type, Node node) {
