@@ -97,12 +97,7 @@ public final class Kernels {
     }
     // Repack W [n][k] as [k][n] so the product runs in broadcast-FMA form, like every BLAS packs.
     float[] panel = packBuffer(n * k);
-    for (int j = 0; j < n; j++) {
-      int bj = bOff + j * k;
-      for (int p = 0; p < k; p++) {
-        panel[p * n + j] = b[bj + p];
-      }
-    }
+    transpose(n, k, b, bOff, panel);
     gemm(m, n, k, a, aOff, k, 1, panel, 0, c, cOff, accumulate);
   }
 
@@ -129,6 +124,23 @@ public final class Kernels {
     job.set(m, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
     workers.run(job);
     job.clear();
+  }
+
+  /** {@code out[p][j] = b[j][p]} in 16×16 tiles, so reads and writes both stay in a few cache lines. */
+  private static void transpose(int n, int k, float[] b, int bOff, float[] out) {
+    final int tile = 16;
+    for (int j0 = 0; j0 < n; j0 += tile) {
+      int j1 = Math.min(n, j0 + tile);
+      for (int p0 = 0; p0 < k; p0 += tile) {
+        int p1 = Math.min(k, p0 + tile);
+        for (int j = j0; j < j1; j++) {
+          int bj = bOff + j * k;
+          for (int p = p0; p < p1; p++) {
+            out[p * n + j] = b[bj + p];
+          }
+        }
+      }
+    }
   }
 
   private float[] packBuffer(int size) {
