@@ -18,7 +18,7 @@ import dev.shortcut.annotations.Activation;
  * order whatever the thread count: results are bit-identical for 1 or n threads. Double precision,
  * the verification precision, always runs the scalar loops.
  *
- * <p>An instance with several threads owns daemon worker threads and a packing buffer; use it from
+ * <p>An instance with several threads owns daemon worker threads; use it from
  * one thread at a time (a network is single-threaded anyway). Steady-state calls allocate nothing.
  */
 public final class Kernels {
@@ -27,13 +27,10 @@ public final class Kernels {
   private static final Kernels DEFAULT = new Kernels(1);
   /** Products with fewer multiply-adds than this stay on the calling thread. */
   static final long PARALLEL_THRESHOLD = 1L << 21;
-  /** Below this many rows, {@code a·Bᵀ} runs as dot products instead of packing B. */
-  static final int PACK_MIN_ROWS = 4;
 
   private final int threads;
   private final Workers workers;
   private final GemmJob job = new GemmJob();
-  private float[] packed = new float[0];
 
   private Kernels(int threads) {
     if (threads < 1) {
@@ -86,19 +83,20 @@ public final class Kernels {
 
   // ---- float ------------------------------------------------------------------------------
 
-  /** {@code c[m][n] (+)= a[m][k] · b[n][k]ᵀ}: a dense layer's forward, {@code z = a Wᵀ}. */
+  /**
+   * {@code c[m][n] (+)= a[m][k] · b[n][k]ᵀ}: a dense layer's forward, {@code z = a Wᵀ}. With W stored
+   * {@code [out][in]} this is rows of A against rows of W: dot products, no transpose.
+   */
   public void matmulABt(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
       boolean accumulate) {
-    if (m < PACK_MIN_ROWS) {
-      // Inference-sized: dot products of rows, no packing.
+    if (workers == null || (long) m * n * k < PARALLEL_THRESHOLD || m < 8 * threads) {
       PROVIDER.dotRows(0, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
       return;
     }
-    // Repack W [n][k] as [k][n] so the product runs in broadcast-FMA form, like every BLAS packs.
-    float[] panel = packBuffer(n * k);
-    transpose(n, k, b, bOff, panel);
-    gemm(m, n, k, a, aOff, k, 1, panel, 0, c, cOff, accumulate);
+    job.set(true, m, n, k, a, aOff, 0, 0, b, bOff, c, cOff, accumulate);
+    workers.run(job);
+    job.clear();
   }
 
   /** {@code c[m][n] (+)= a[m][k] · b[k][n]}: the input gradient, {@code da = dz W}. */
@@ -121,37 +119,14 @@ public final class Kernels {
       PROVIDER.gemm(0, m, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
       return;
     }
-    job.set(m, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
+    job.set(false, m, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
     workers.run(job);
     job.clear();
   }
 
-  /** {@code out[p][j] = b[j][p]} in 16×16 tiles, so reads and writes both stay in a few cache lines. */
-  private static void transpose(int n, int k, float[] b, int bOff, float[] out) {
-    final int tile = 16;
-    for (int j0 = 0; j0 < n; j0 += tile) {
-      int j1 = Math.min(n, j0 + tile);
-      for (int p0 = 0; p0 < k; p0 += tile) {
-        int p1 = Math.min(k, p0 + tile);
-        for (int j = j0; j < j1; j++) {
-          int bj = bOff + j * k;
-          for (int p = p0; p < p1; p++) {
-            out[p * n + j] = b[bj + p];
-          }
-        }
-      }
-    }
-  }
-
-  private float[] packBuffer(int size) {
-    if (packed.length < size) {
-      packed = new float[size]; // grows to the largest layer once, then is reused
-    }
-    return packed;
-  }
-
   /** A product split by rows of C; its fields are set per call, so no job object is allocated. */
   private static final class GemmJob implements Workers.Job {
+    boolean dot;
     int m;
     int n;
     int k;
@@ -165,8 +140,9 @@ public final class Kernels {
     int cOff;
     boolean accumulate;
 
-    void set(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, float[] c,
-        int cOff, boolean accumulate) {
+    void set(boolean dot, int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
+        float[] c, int cOff, boolean accumulate) {
+      this.dot = dot;
       this.m = m;
       this.n = n;
       this.k = k;
@@ -193,7 +169,9 @@ public final class Kernels {
       int tiles = (m + 3) / 4;
       int start = Math.min(m, 4 * (int) ((long) tiles * part / parts));
       int end = Math.min(m, 4 * (int) ((long) tiles * (part + 1) / parts));
-      if (start < end) {
+      if (start < end && dot) {
+        PROVIDER.dotRows(start, end, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+      } else if (start < end) {
         PROVIDER.gemm(start, end, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
       }
     }

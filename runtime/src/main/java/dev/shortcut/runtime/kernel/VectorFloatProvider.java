@@ -148,24 +148,142 @@ final class VectorFloatProvider implements FloatProvider {
   @Override
   public void dotRows(int rowStart, int rowEnd, int n, int k, float[] a, int aOff, float[] b, int bOff,
       float[] c, int cOff, boolean accumulate) {
-    int kv = S.loopBound(k);
-    for (int i = rowStart; i < rowEnd; i++) {
-      int ai = aOff + i * k;
-      for (int j = 0; j < n; j++) {
-        int bj = bOff + j * k;
-        FloatVector sum = FloatVector.zero(S);
-        int p = 0;
-        for (; p < kv; p += L) {
-          sum = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), sum);
+    // Rows of A against rows of B (W stored [out][in]): no transpose, the reductions are amortized
+    // over k in 4×4 tiles. Edges use the same arithmetic one dot product at a time, so an element's
+    // value never depends on which tile computed it.
+    int nTiles = n - n % 4;
+    int i = rowStart;
+    for (; i + 4 <= rowEnd; i += 4) {
+      for (int j = 0; j < nTiles; j += 4) {
+        dotTile4x4(i, j, k, a, aOff, b, bOff, c, cOff, n, accumulate);
+      }
+      for (int r = i; r < i + 4; r++) {
+        for (int j = nTiles; j < n; j++) {
+          store(c, cOff + r * n + j, dot(a, aOff + r * k, b, bOff + j * k, k), accumulate);
         }
-        float s = sum.reduceLanes(VectorOperators.ADD);
-        for (; p < k; p++) {
-          s += a[ai + p] * b[bj + p];
-        }
-        int ci = cOff + i * n + j;
-        c[ci] = accumulate ? c[ci] + s : s;
       }
     }
+    for (; i < rowEnd; i++) {
+      for (int j = 0; j < n; j++) {
+        store(c, cOff + i * n + j, dot(a, aOff + i * k, b, bOff + j * k, k), accumulate);
+      }
+    }
+  }
+
+  private static float dot(float[] a, int ai, float[] b, int bj, int k) {
+    FloatVector sum = FloatVector.zero(S);
+    int kv = S.loopBound(k);
+    for (int p = 0; p < kv; p += L) {
+      sum = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), sum);
+    }
+    if (kv < k) {
+      VectorMask<Float> m = S.indexInRange(kv, k);
+      sum = FloatVector.fromArray(S, a, ai + kv, m).fma(FloatVector.fromArray(S, b, bj + kv, m), sum);
+    }
+    return sum.reduceLanes(VectorOperators.ADD);
+  }
+
+  private static void store(float[] c, int at, float value, boolean accumulate) {
+    c[at] = accumulate ? c[at] + value : value;
+  }
+
+  /** A 4×4 tile of {@code C = A·Bᵀ}: sixteen dot products advanced together over k. */
+  private static void dotTile4x4(int i, int j, int k, float[] a, int aOff, float[] b, int bOff, float[] c,
+      int cOff, int n, boolean accumulate) {
+    int a0 = aOff + (i + 0) * k;
+    int a1 = aOff + (i + 1) * k;
+    int a2 = aOff + (i + 2) * k;
+    int a3 = aOff + (i + 3) * k;
+    int b0 = bOff + (j + 0) * k;
+    int b1 = bOff + (j + 1) * k;
+    int b2 = bOff + (j + 2) * k;
+    int b3 = bOff + (j + 3) * k;
+    FloatVector s00 = FloatVector.zero(S);
+    FloatVector s01 = FloatVector.zero(S);
+    FloatVector s02 = FloatVector.zero(S);
+    FloatVector s03 = FloatVector.zero(S);
+    FloatVector s10 = FloatVector.zero(S);
+    FloatVector s11 = FloatVector.zero(S);
+    FloatVector s12 = FloatVector.zero(S);
+    FloatVector s13 = FloatVector.zero(S);
+    FloatVector s20 = FloatVector.zero(S);
+    FloatVector s21 = FloatVector.zero(S);
+    FloatVector s22 = FloatVector.zero(S);
+    FloatVector s23 = FloatVector.zero(S);
+    FloatVector s30 = FloatVector.zero(S);
+    FloatVector s31 = FloatVector.zero(S);
+    FloatVector s32 = FloatVector.zero(S);
+    FloatVector s33 = FloatVector.zero(S);
+    int kv = S.loopBound(k);
+    for (int p = 0; p < kv; p += L) {
+      FloatVector w0 = FloatVector.fromArray(S, b, b0 + p);
+      FloatVector w1 = FloatVector.fromArray(S, b, b1 + p);
+      FloatVector w2 = FloatVector.fromArray(S, b, b2 + p);
+      FloatVector w3 = FloatVector.fromArray(S, b, b3 + p);
+      FloatVector x0 = FloatVector.fromArray(S, a, a0 + p);
+      s00 = x0.fma(w0, s00);
+      s01 = x0.fma(w1, s01);
+      s02 = x0.fma(w2, s02);
+      s03 = x0.fma(w3, s03);
+      FloatVector x1 = FloatVector.fromArray(S, a, a1 + p);
+      s10 = x1.fma(w0, s10);
+      s11 = x1.fma(w1, s11);
+      s12 = x1.fma(w2, s12);
+      s13 = x1.fma(w3, s13);
+      FloatVector x2 = FloatVector.fromArray(S, a, a2 + p);
+      s20 = x2.fma(w0, s20);
+      s21 = x2.fma(w1, s21);
+      s22 = x2.fma(w2, s22);
+      s23 = x2.fma(w3, s23);
+      FloatVector x3 = FloatVector.fromArray(S, a, a3 + p);
+      s30 = x3.fma(w0, s30);
+      s31 = x3.fma(w1, s31);
+      s32 = x3.fma(w2, s32);
+      s33 = x3.fma(w3, s33);
+    }
+    if (kv < k) {
+      VectorMask<Float> m = S.indexInRange(kv, k);
+      FloatVector w0 = FloatVector.fromArray(S, b, b0 + kv, m);
+      FloatVector w1 = FloatVector.fromArray(S, b, b1 + kv, m);
+      FloatVector w2 = FloatVector.fromArray(S, b, b2 + kv, m);
+      FloatVector w3 = FloatVector.fromArray(S, b, b3 + kv, m);
+      FloatVector x0 = FloatVector.fromArray(S, a, a0 + kv, m);
+      s00 = x0.fma(w0, s00);
+      s01 = x0.fma(w1, s01);
+      s02 = x0.fma(w2, s02);
+      s03 = x0.fma(w3, s03);
+      FloatVector x1 = FloatVector.fromArray(S, a, a1 + kv, m);
+      s10 = x1.fma(w0, s10);
+      s11 = x1.fma(w1, s11);
+      s12 = x1.fma(w2, s12);
+      s13 = x1.fma(w3, s13);
+      FloatVector x2 = FloatVector.fromArray(S, a, a2 + kv, m);
+      s20 = x2.fma(w0, s20);
+      s21 = x2.fma(w1, s21);
+      s22 = x2.fma(w2, s22);
+      s23 = x2.fma(w3, s23);
+      FloatVector x3 = FloatVector.fromArray(S, a, a3 + kv, m);
+      s30 = x3.fma(w0, s30);
+      s31 = x3.fma(w1, s31);
+      s32 = x3.fma(w2, s32);
+      s33 = x3.fma(w3, s33);
+    }
+    store(c, cOff + (i + 0) * n + j + 0, s00.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 0) * n + j + 1, s01.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 0) * n + j + 2, s02.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 0) * n + j + 3, s03.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 1) * n + j + 0, s10.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 1) * n + j + 1, s11.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 1) * n + j + 2, s12.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 1) * n + j + 3, s13.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 2) * n + j + 0, s20.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 2) * n + j + 1, s21.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 2) * n + j + 2, s22.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 2) * n + j + 3, s23.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 3) * n + j + 0, s30.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 3) * n + j + 1, s31.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 3) * n + j + 2, s32.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 3) * n + j + 3, s33.reduceLanes(VectorOperators.ADD), accumulate);
   }
 
   @Override
