@@ -32,4 +32,17 @@ interface FloatProvider {
 
   /** {@code dst += src}. */
   void add(int n, float[] src, int srcOff, float[] dst, int dstOff);
+
+  /**
+   * One Adam update over whole arrays: {@code g' = g + l2·p; m = β1 m + (1−β1) g';
+   * v = β2 v + (1−β2) g'²; p = p·decay − stepSize · m / (√v / sqrtC2 + ε)}.
+   */
+  void adam(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize, float sqrtC2,
+      float epsilon, float decay, float l2);
+
+  /**
+   * One SGD update: {@code g' = g + wd·p}; without momentum {@code p -= lr·g'}; with it
+   * {@code v = first ? g' : μ v + g'} and {@code p -= lr·(nesterov ? g' + μ v : v)}.
+   */
+  void sgd(float[] p, float[] g, float[] velocity, float lr, float wd, float mu, boolean nesterov, boolean first);
 }

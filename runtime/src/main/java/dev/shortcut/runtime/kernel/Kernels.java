@@ -210,6 +210,18 @@ public final class Kernels {
     System.arraycopy(src, srcOff, dst, dstOff, n);
   }
 
+  /** One Adam update over the whole parameter array; see the optimizer for the formula. */
+  public static void adamUpdate(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2,
+      float stepSize, float sqrtC2, float epsilon, float decay, float l2) {
+    PROVIDER.adam(p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2);
+  }
+
+  /** One SGD update (momentum when {@code velocity} is not null). */
+  public static void sgdUpdate(float[] p, float[] g, float[] velocity, float lr, float wd, float mu,
+      boolean nesterov, boolean first) {
+    PROVIDER.sgd(p, g, velocity, lr, wd, mu, nesterov, first);
+  }
+
   // ---- double -----------------------------------------------------------------------------
 
   /** Double-precision {@link #matmulABt(int, int, int, float[], int, float[], int, float[], int, boolean)}. */

@@ -72,4 +72,29 @@ final class ScalarFloatProvider implements FloatProvider {
       dst[dstOff + i] += src[srcOff + i];
     }
   }
+
+  @Override
+  public void adam(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize,
+      float sqrtC2, float epsilon, float decay, float l2) {
+    for (int i = 0; i < p.length; i++) {
+      float grad = g[i] + l2 * p[i];
+      m[i] = beta1 * m[i] + (1 - beta1) * grad;
+      v[i] = beta2 * v[i] + (1 - beta2) * grad * grad;
+      p[i] = p[i] * decay - stepSize * m[i] / ((float) Math.sqrt(v[i]) / sqrtC2 + epsilon);
+    }
+  }
+
+  @Override
+  public void sgd(float[] p, float[] g, float[] velocity, float lr, float wd, float mu, boolean nesterov,
+      boolean first) {
+    for (int i = 0; i < p.length; i++) {
+      float grad = g[i] + wd * p[i];
+      if (velocity == null) {
+        p[i] -= lr * grad;
+      } else {
+        velocity[i] = first ? grad : mu * velocity[i] + grad;
+        p[i] -= lr * (nesterov ? grad + mu * velocity[i] : velocity[i]);
+      }
+    }
+  }
 }

@@ -352,4 +352,50 @@ final class VectorFloatProvider implements FloatProvider {
           .intoArray(dst, dstOff + i, m);
     }
   }
+
+  @Override
+  public void adam(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize,
+      float sqrtC2, float epsilon, float decay, float l2) {
+    int n = p.length;
+    int bound = S.loopBound(n);
+    int i = 0;
+    for (; i < bound; i += L) {
+      adamLanes(p, g, m, v, i, S.maskAll(true), beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2);
+    }
+    if (i < n) {
+      adamLanes(p, g, m, v, i, S.indexInRange(i, n), beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2);
+    }
+  }
+
+  private static void adamLanes(float[] p, float[] g, float[] m, float[] v, int i, VectorMask<Float> k,
+      float beta1, float beta2, float stepSize, float sqrtC2, float epsilon, float decay, float l2) {
+    FloatVector pv = FloatVector.fromArray(S, p, i, k);
+    FloatVector grad = FloatVector.fromArray(S, g, i, k).add(pv.mul(l2));
+    FloatVector mv = FloatVector.fromArray(S, m, i, k).mul(beta1).add(grad.mul(1 - beta1));
+    FloatVector vv = FloatVector.fromArray(S, v, i, k).mul(beta2).add(grad.mul(grad).mul(1 - beta2));
+    mv.intoArray(m, i, k);
+    vv.intoArray(v, i, k);
+    FloatVector denominator = vv.sqrt().div(sqrtC2).add(epsilon);
+    pv.mul(decay).sub(mv.mul(stepSize).div(denominator)).intoArray(p, i, k);
+  }
+
+  @Override
+  public void sgd(float[] p, float[] g, float[] velocity, float lr, float wd, float mu, boolean nesterov,
+      boolean first) {
+    int n = p.length;
+    for (int i = 0; i < n; i += L) {
+      VectorMask<Float> k = S.indexInRange(i, n);
+      FloatVector pv = FloatVector.fromArray(S, p, i, k);
+      FloatVector grad = FloatVector.fromArray(S, g, i, k).add(pv.mul(wd));
+      FloatVector step;
+      if (velocity == null) {
+        step = grad;
+      } else {
+        FloatVector vel = first ? grad : FloatVector.fromArray(S, velocity, i, k).mul(mu).add(grad);
+        vel.intoArray(velocity, i, k);
+        step = nesterov ? grad.add(vel.mul(mu)) : vel;
+      }
+      pv.sub(step.mul(lr)).intoArray(p, i, k);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.shortcut.runtime.optim;
 
+import dev.shortcut.runtime.kernel.Kernels;
 import java.util.List;
 
 /**
@@ -58,25 +59,13 @@ public final class Adam extends Optimizer {
 
   @Override
   void update(float[] p, float[] g, float[][] state, double rate, long t) {
-    float[] m = state[0];
-    float[] v = state[1];
-    float b1 = (float) beta1;
-    float b2 = (float) beta2;
     // Bias corrections folded into the step size, as in the paper's efficient form.
     double c1 = 1 - Math.pow(beta1, t);
     double c2 = 1 - Math.pow(beta2, t);
-    float stepSize = (float) (rate / c1);
-    float sqrtC2 = (float) Math.sqrt(c2);
-    float eps = (float) epsilon;
-    float wd = (float) weightDecay();
     float decay = decoupled ? (float) (1 - rate * weightDecay()) : 1f;
-    float l2 = decoupled ? 0f : wd;
-    for (int i = 0; i < p.length; i++) {
-      float grad = g[i] + l2 * p[i];
-      m[i] = b1 * m[i] + (1 - b1) * grad;
-      v[i] = b2 * v[i] + (1 - b2) * grad * grad;
-      p[i] = p[i] * decay - stepSize * m[i] / ((float) Math.sqrt(v[i]) / sqrtC2 + eps);
-    }
+    float l2 = decoupled ? 0f : (float) weightDecay();
+    Kernels.adamUpdate(p, g, state[0], state[1], (float) beta1, (float) beta2, (float) (rate / c1),
+        (float) Math.sqrt(c2), (float) epsilon, decay, l2);
   }
 
   @Override

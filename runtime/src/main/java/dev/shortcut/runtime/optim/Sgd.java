@@ -1,5 +1,6 @@
 package dev.shortcut.runtime.optim;
 
+import dev.shortcut.runtime.kernel.Kernels;
 import java.util.List;
 
 /**
@@ -52,21 +53,8 @@ public final class Sgd extends Optimizer {
 
   @Override
   void update(float[] p, float[] g, float[][] state, double rate, long t) {
-    float lr = (float) rate;
-    float wd = (float) weightDecay();
-    float mu = (float) momentum;
-    if (momentum == 0) {
-      for (int i = 0; i < p.length; i++) {
-        p[i] -= lr * (g[i] + wd * p[i]);
-      }
-      return;
-    }
-    float[] v = state[0];
-    for (int i = 0; i < p.length; i++) {
-      float grad = g[i] + wd * p[i];
-      v[i] = t == 1 ? grad : mu * v[i] + grad;
-      p[i] -= lr * (nesterov ? grad + mu * v[i] : v[i]);
-    }
+    Kernels.sgdUpdate(p, g, momentum == 0 ? null : state[0], (float) rate, (float) weightDecay(), (float) momentum,
+        nesterov, t == 1);
   }
 
   @Override

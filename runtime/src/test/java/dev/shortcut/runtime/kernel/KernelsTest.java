@@ -144,6 +144,40 @@ class KernelsTest {
   }
 
   @Test
+  void optimizerUpdatesAgreeWithScalar() {
+    SplittableRandom r = new SplittableRandom(4);
+    for (int n : new int[] {1, 15, 16, 33, 1000}) {
+      float[] p = random(r, n);
+      float[] g = random(r, n);
+      float[] m = random(r, n);
+      float[] v = random(r, n);
+      for (int i = 0; i < n; i++) {
+        v[i] = Math.abs(v[i]);
+      }
+      float[][] fast = {p.clone(), m.clone(), v.clone()};
+      float[][] ref = {p.clone(), m.clone(), v.clone()};
+      Kernels.adamUpdate(fast[0], g, fast[1], fast[2], 0.9f, 0.999f, 0.01f, 0.05f, 1e-8f, 0.999f, 0.01f);
+      scalar.adam(ref[0], g, ref[1], ref[2], 0.9f, 0.999f, 0.01f, 0.05f, 1e-8f, 0.999f, 0.01f);
+      for (int k = 0; k < 3; k++) {
+        assertArrayEquals(ref[k], fast[k], 1e-6f, "adam n=" + n);
+      }
+      for (boolean nesterov : new boolean[] {false, true}) {
+        float[] pf = p.clone();
+        float[] pr = p.clone();
+        float[] vf = m.clone();
+        float[] vr = m.clone();
+        Kernels.sgdUpdate(pf, g, vf, 0.1f, 0.01f, 0.9f, nesterov, false);
+        scalar.sgd(pr, g, vr, 0.1f, 0.01f, 0.9f, nesterov, false);
+        assertArrayEquals(pr, pf, 1e-6f);
+        assertArrayEquals(vr, vf, 1e-6f);
+        Kernels.sgdUpdate(pf, g, null, 0.1f, 0f, 0f, false, false);
+        scalar.sgd(pr, g, null, 0.1f, 0f, 0f, false, false);
+        assertArrayEquals(pr, pf, 1e-6f);
+      }
+    }
+  }
+
+  @Test
   void addAndCopy() {
     float[] src = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18};
     float[] dst = new float[20];
