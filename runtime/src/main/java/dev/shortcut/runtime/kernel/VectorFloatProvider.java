@@ -2,12 +2,13 @@ package dev.shortcut.runtime.kernel;
 
 import dev.shortcut.annotations.Activation;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float kernels on the Vector API. The product is register-blocked: a tile of 4 rows × 4 vectors
+ * Float kernels on the Vector API. Every loop runs whole vectors and finishes the remainder with
+ * scalar code: masked stores in JDK 17 fall back to a lambda that makes C2 box every vector of the
+ * loop, which cost megabytes of garbage per training step. The product is register-blocked: a tile of 4 rows × 4 vectors
  * of C stays in registers while k runs (blocked by {@link #KC} so the B panel stays in cache),
  * each step one broadcast of A and one load of B per FMA row. Loaded only when the
  * {@code jdk.incubator.vector} module is present.
@@ -35,6 +36,7 @@ final class VectorFloatProvider implements FloatProvider {
       }
       return;
     }
+    int nv = S.loopBound(n);
     for (int p0 = 0; p0 < k; p0 += KC) {
       int pc = Math.min(KC, k - p0);
       boolean acc = accumulate || p0 > 0;
@@ -46,30 +48,39 @@ final class VectorFloatProvider implements FloatProvider {
         }
         for (; i < rowEnd; i++) {
           for (int v = 0; v < 4; v++) {
-            row(i, j + v * L, S.maskAll(true), p0, pc, n, a, aOff, aRow, aCol, b, bOff, c, cOff, acc);
+            row(i, j + v * L, p0, pc, n, a, aOff, aRow, aCol, b, bOff, c, cOff, acc);
           }
         }
       }
-      for (; j < n; j += L) {
-        VectorMask<Float> mask = S.indexInRange(j, n);
+      for (; j < nv; j += L) {
         for (int i = rowStart; i < rowEnd; i++) {
-          row(i, j, mask, p0, pc, n, a, aOff, aRow, aCol, b, bOff, c, cOff, acc);
+          row(i, j, p0, pc, n, a, aOff, aRow, aCol, b, bOff, c, cOff, acc);
+        }
+      }
+      for (int i = rowStart; i < rowEnd; i++) {
+        for (int jj = nv; jj < n; jj++) {
+          int ci = cOff + i * n + jj;
+          float sum = acc ? c[ci] : 0f;
+          for (int p = p0; p < p0 + pc; p++) {
+            sum = Math.fma(a[aOff + i * aRow + p * aCol], b[bOff + p * n + jj], sum);
+          }
+          c[ci] = sum;
         }
       }
     }
   }
 
   /** One vector of one row of C (the edges of the tiling). */
-  private static void row(int i, int j, VectorMask<Float> mask, int p0, int pc, int n, float[] a, int aOff,
+  private static void row(int i, int j, int p0, int pc, int n, float[] a, int aOff,
       int aRow, int aCol, float[] b, int bOff, float[] c, int cOff, boolean acc) {
     int ci = cOff + i * n + j;
-    FloatVector sum = acc ? FloatVector.fromArray(S, c, ci, mask) : FloatVector.zero(S);
+    FloatVector sum = acc ? FloatVector.fromArray(S, c, ci) : FloatVector.zero(S);
     int ai = aOff + i * aRow;
     for (int p = p0; p < p0 + pc; p++) {
-      FloatVector bv = FloatVector.fromArray(S, b, bOff + p * n + j, mask);
+      FloatVector bv = FloatVector.fromArray(S, b, bOff + p * n + j);
       sum = bv.fma(FloatVector.broadcast(S, a[ai + p * aCol]), sum);
     }
-    sum.intoArray(c, ci, mask);
+    sum.intoArray(c, ci);
   }
 
   /** A 4-row × 4-vector tile of C: sixteen accumulators held in registers over the k loop. */
@@ -176,11 +187,16 @@ final class VectorFloatProvider implements FloatProvider {
     for (int p = 0; p < kv; p += L) {
       sum = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), sum);
     }
-    if (kv < k) {
-      VectorMask<Float> m = S.indexInRange(kv, k);
-      sum = FloatVector.fromArray(S, a, ai + kv, m).fma(FloatVector.fromArray(S, b, bj + kv, m), sum);
+    return sum.reduceLanes(VectorOperators.ADD) + tail(a, ai, b, bj, kv, k);
+  }
+
+  /** The scalar remainder {@code Σ_{p ≥ from} a·b} of a dot product. */
+  private static float tail(float[] a, int ai, float[] b, int bj, int from, int k) {
+    float s = 0f;
+    for (int p = from; p < k; p++) {
+      s = Math.fma(a[ai + p], b[bj + p], s);
     }
-    return sum.reduceLanes(VectorOperators.ADD);
+    return s;
   }
 
   private static void store(float[] c, int at, float value, boolean accumulate) {
@@ -241,115 +257,92 @@ final class VectorFloatProvider implements FloatProvider {
       s32 = x3.fma(w2, s32);
       s33 = x3.fma(w3, s33);
     }
-    if (kv < k) {
-      VectorMask<Float> m = S.indexInRange(kv, k);
-      FloatVector w0 = FloatVector.fromArray(S, b, b0 + kv, m);
-      FloatVector w1 = FloatVector.fromArray(S, b, b1 + kv, m);
-      FloatVector w2 = FloatVector.fromArray(S, b, b2 + kv, m);
-      FloatVector w3 = FloatVector.fromArray(S, b, b3 + kv, m);
-      FloatVector x0 = FloatVector.fromArray(S, a, a0 + kv, m);
-      s00 = x0.fma(w0, s00);
-      s01 = x0.fma(w1, s01);
-      s02 = x0.fma(w2, s02);
-      s03 = x0.fma(w3, s03);
-      FloatVector x1 = FloatVector.fromArray(S, a, a1 + kv, m);
-      s10 = x1.fma(w0, s10);
-      s11 = x1.fma(w1, s11);
-      s12 = x1.fma(w2, s12);
-      s13 = x1.fma(w3, s13);
-      FloatVector x2 = FloatVector.fromArray(S, a, a2 + kv, m);
-      s20 = x2.fma(w0, s20);
-      s21 = x2.fma(w1, s21);
-      s22 = x2.fma(w2, s22);
-      s23 = x2.fma(w3, s23);
-      FloatVector x3 = FloatVector.fromArray(S, a, a3 + kv, m);
-      s30 = x3.fma(w0, s30);
-      s31 = x3.fma(w1, s31);
-      s32 = x3.fma(w2, s32);
-      s33 = x3.fma(w3, s33);
-    }
-    store(c, cOff + (i + 0) * n + j + 0, s00.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 0) * n + j + 1, s01.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 0) * n + j + 2, s02.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 0) * n + j + 3, s03.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 1) * n + j + 0, s10.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 1) * n + j + 1, s11.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 1) * n + j + 2, s12.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 1) * n + j + 3, s13.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 2) * n + j + 0, s20.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 2) * n + j + 1, s21.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 2) * n + j + 2, s22.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 2) * n + j + 3, s23.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 3) * n + j + 0, s30.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 3) * n + j + 1, s31.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 3) * n + j + 2, s32.reduceLanes(VectorOperators.ADD), accumulate);
-    store(c, cOff + (i + 3) * n + j + 3, s33.reduceLanes(VectorOperators.ADD), accumulate);
+    store(c, cOff + (i + 0) * n + j + 0, s00.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b0, kv, k), accumulate);
+    store(c, cOff + (i + 0) * n + j + 1, s01.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b1, kv, k), accumulate);
+    store(c, cOff + (i + 0) * n + j + 2, s02.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b2, kv, k), accumulate);
+    store(c, cOff + (i + 0) * n + j + 3, s03.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b3, kv, k), accumulate);
+    store(c, cOff + (i + 1) * n + j + 0, s10.reduceLanes(VectorOperators.ADD) + tail(a, a1, b, b0, kv, k), accumulate);
+    store(c, cOff + (i + 1) * n + j + 1, s11.reduceLanes(VectorOperators.ADD) + tail(a, a1, b, b1, kv, k), accumulate);
+    store(c, cOff + (i + 1) * n + j + 2, s12.reduceLanes(VectorOperators.ADD) + tail(a, a1, b, b2, kv, k), accumulate);
+    store(c, cOff + (i + 1) * n + j + 3, s13.reduceLanes(VectorOperators.ADD) + tail(a, a1, b, b3, kv, k), accumulate);
+    store(c, cOff + (i + 2) * n + j + 0, s20.reduceLanes(VectorOperators.ADD) + tail(a, a2, b, b0, kv, k), accumulate);
+    store(c, cOff + (i + 2) * n + j + 1, s21.reduceLanes(VectorOperators.ADD) + tail(a, a2, b, b1, kv, k), accumulate);
+    store(c, cOff + (i + 2) * n + j + 2, s22.reduceLanes(VectorOperators.ADD) + tail(a, a2, b, b2, kv, k), accumulate);
+    store(c, cOff + (i + 2) * n + j + 3, s23.reduceLanes(VectorOperators.ADD) + tail(a, a2, b, b3, kv, k), accumulate);
+    store(c, cOff + (i + 3) * n + j + 0, s30.reduceLanes(VectorOperators.ADD) + tail(a, a3, b, b0, kv, k), accumulate);
+    store(c, cOff + (i + 3) * n + j + 1, s31.reduceLanes(VectorOperators.ADD) + tail(a, a3, b, b1, kv, k), accumulate);
+    store(c, cOff + (i + 3) * n + j + 2, s32.reduceLanes(VectorOperators.ADD) + tail(a, a3, b, b2, kv, k), accumulate);
+    store(c, cOff + (i + 3) * n + j + 3, s33.reduceLanes(VectorOperators.ADD) + tail(a, a3, b, b3, kv, k), accumulate);
   }
 
   @Override
   public void biasActivation(int rows, int width, float[] z, int zOff, float[] bias, int biasOff,
       float[] s, int sOff, Activation g) {
+    int wv = S.loopBound(width);
     for (int r = 0; r < rows; r++) {
-      int row = zOff + r * width;
-      int srow = sOff + r * width;
-      for (int j = 0; j < width; j += L) {
-        VectorMask<Float> m = S.indexInRange(j, width);
-        FloatVector v = FloatVector.fromArray(S, z, row + j, m).add(FloatVector.fromArray(S, bias, biasOff + j, m));
+      int zr = zOff + r * width;
+      int sr = sOff + r * width;
+      for (int j = 0; j < wv; j += L) {
+        FloatVector v = FloatVector.fromArray(S, z, zr + j).add(FloatVector.fromArray(S, bias, biasOff + j));
         if (s != null) {
-          v = v.add(FloatVector.fromArray(S, s, srow + j, m));
+          v = v.add(FloatVector.fromArray(S, s, sr + j));
         }
-        activate(g, v).intoArray(z, row + j, m);
+        if (g == Activation.RELU) {
+          v = v.max(0f);
+        } else if (g == Activation.LEAKY_RELU) {
+          v = v.max(v.mul(LEAKY));
+        } else if (g == Activation.TANH) {
+          v = v.lanewise(VectorOperators.TANH);
+        } else if (g == Activation.SIGMOID) {
+          v = FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+        }
+        v.intoArray(z, zr + j);
       }
-    }
-  }
-
-  private static FloatVector activate(Activation g, FloatVector v) {
-    switch (g) {
-      case RELU:
-        return v.max(0f);
-      case NONE:
-        return v;
-      case TANH:
-        return v.lanewise(VectorOperators.TANH);
-      case SIGMOID:
-        return FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
-      case LEAKY_RELU:
-        return v.max(v.mul(LEAKY));
-      default:
-        throw new AssertionError(g);
+      for (int j = wv; j < width; j++) {
+        z[zr + j] = Kernels.activate(g, z[zr + j] + bias[biasOff + j] + (s == null ? 0f : s[sr + j]));
+      }
     }
   }
 
   @Override
   public void activationBackward(int rows, int width, float[] a, int aOff, float[] grad, int gradOff,
       Activation g, float[] biasGrad, int biasGradOff) {
+    int wv = S.loopBound(width);
     for (int r = 0; r < rows; r++) {
       int ar = aOff + r * width;
       int gr = gradOff + r * width;
-      for (int j = 0; j < width; j += L) {
-        VectorMask<Float> m = S.indexInRange(j, width);
-        FloatVector d = FloatVector.fromArray(S, grad, gr + j, m);
-        FloatVector out = FloatVector.fromArray(S, a, ar + j, m);
-        switch (g) {
-          case RELU -> d = d.blend(0f, out.compare(VectorOperators.LE, 0f));
-          case NONE -> { }
-          case TANH -> d = d.mul(out.mul(out).neg().add(1f));
-          case SIGMOID -> d = d.mul(out.mul(out.neg().add(1f)));
-          case LEAKY_RELU -> d = d.blend(d.mul(LEAKY), out.compare(VectorOperators.LE, 0f));
-          default -> throw new AssertionError(g);
+      for (int j = 0; j < wv; j += L) {
+        FloatVector d = FloatVector.fromArray(S, grad, gr + j);
+        FloatVector out = FloatVector.fromArray(S, a, ar + j);
+        if (g == Activation.RELU) {
+          d = d.blend(0f, out.compare(VectorOperators.LE, 0f));
+        } else if (g == Activation.TANH) {
+          d = d.mul(out.mul(out).neg().add(1f));
+        } else if (g == Activation.SIGMOID) {
+          d = d.mul(out.mul(out.neg().add(1f)));
+        } else if (g == Activation.LEAKY_RELU) {
+          d = d.blend(d.mul(LEAKY), out.compare(VectorOperators.LE, 0f));
         }
-        d.intoArray(grad, gr + j, m);
-        FloatVector.fromArray(S, biasGrad, biasGradOff + j, m).add(d).intoArray(biasGrad, biasGradOff + j, m);
+        d.intoArray(grad, gr + j);
+        FloatVector.fromArray(S, biasGrad, biasGradOff + j).add(d).intoArray(biasGrad, biasGradOff + j);
+      }
+      for (int j = wv; j < width; j++) {
+        float d = grad[gr + j] * Kernels.derivative(g, a[ar + j]);
+        grad[gr + j] = d;
+        biasGrad[biasGradOff + j] += d;
       }
     }
   }
 
   @Override
   public void add(int n, float[] src, int srcOff, float[] dst, int dstOff) {
-    for (int i = 0; i < n; i += L) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector.fromArray(S, dst, dstOff + i, m).add(FloatVector.fromArray(S, src, srcOff + i, m))
-          .intoArray(dst, dstOff + i, m);
+    int nv = S.loopBound(n);
+    for (int i = 0; i < nv; i += L) {
+      FloatVector.fromArray(S, dst, dstOff + i).add(FloatVector.fromArray(S, src, srcOff + i))
+          .intoArray(dst, dstOff + i);
+    }
+    for (int i = nv; i < n; i++) {
+      dst[dstOff + i] += src[srcOff + i];
     }
   }
 
@@ -357,45 +350,49 @@ final class VectorFloatProvider implements FloatProvider {
   public void adam(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize,
       float sqrtC2, float epsilon, float decay, float l2) {
     int n = p.length;
-    int bound = S.loopBound(n);
-    int i = 0;
-    for (; i < bound; i += L) {
-      adamLanes(p, g, m, v, i, S.maskAll(true), beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2);
+    int nv = S.loopBound(n);
+    for (int i = 0; i < nv; i += L) {
+      FloatVector pv = FloatVector.fromArray(S, p, i);
+      FloatVector grad = FloatVector.fromArray(S, g, i).add(pv.mul(l2));
+      FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(grad.mul(1 - beta1));
+      FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(grad.mul(grad).mul(1 - beta2));
+      mv.intoArray(m, i);
+      vv.intoArray(v, i);
+      FloatVector denominator = vv.sqrt().div(sqrtC2).add(epsilon);
+      pv.mul(decay).sub(mv.mul(stepSize).div(denominator)).intoArray(p, i);
     }
-    if (i < n) {
-      adamLanes(p, g, m, v, i, S.indexInRange(i, n), beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2);
+    for (int i = nv; i < n; i++) {
+      float grad = g[i] + l2 * p[i];
+      m[i] = beta1 * m[i] + (1 - beta1) * grad;
+      v[i] = beta2 * v[i] + (1 - beta2) * grad * grad;
+      p[i] = p[i] * decay - stepSize * m[i] / ((float) Math.sqrt(v[i]) / sqrtC2 + epsilon);
     }
-  }
-
-  private static void adamLanes(float[] p, float[] g, float[] m, float[] v, int i, VectorMask<Float> k,
-      float beta1, float beta2, float stepSize, float sqrtC2, float epsilon, float decay, float l2) {
-    FloatVector pv = FloatVector.fromArray(S, p, i, k);
-    FloatVector grad = FloatVector.fromArray(S, g, i, k).add(pv.mul(l2));
-    FloatVector mv = FloatVector.fromArray(S, m, i, k).mul(beta1).add(grad.mul(1 - beta1));
-    FloatVector vv = FloatVector.fromArray(S, v, i, k).mul(beta2).add(grad.mul(grad).mul(1 - beta2));
-    mv.intoArray(m, i, k);
-    vv.intoArray(v, i, k);
-    FloatVector denominator = vv.sqrt().div(sqrtC2).add(epsilon);
-    pv.mul(decay).sub(mv.mul(stepSize).div(denominator)).intoArray(p, i, k);
   }
 
   @Override
   public void sgd(float[] p, float[] g, float[] velocity, float lr, float wd, float mu, boolean nesterov,
       boolean first) {
     int n = p.length;
-    for (int i = 0; i < n; i += L) {
-      VectorMask<Float> k = S.indexInRange(i, n);
-      FloatVector pv = FloatVector.fromArray(S, p, i, k);
-      FloatVector grad = FloatVector.fromArray(S, g, i, k).add(pv.mul(wd));
-      FloatVector step;
-      if (velocity == null) {
-        step = grad;
-      } else {
-        FloatVector vel = first ? grad : FloatVector.fromArray(S, velocity, i, k).mul(mu).add(grad);
-        vel.intoArray(velocity, i, k);
+    int nv = S.loopBound(n);
+    for (int i = 0; i < nv; i += L) {
+      FloatVector pv = FloatVector.fromArray(S, p, i);
+      FloatVector grad = FloatVector.fromArray(S, g, i).add(pv.mul(wd));
+      FloatVector step = grad;
+      if (velocity != null) {
+        FloatVector vel = first ? grad : FloatVector.fromArray(S, velocity, i).mul(mu).add(grad);
+        vel.intoArray(velocity, i);
         step = nesterov ? grad.add(vel.mul(mu)) : vel;
       }
-      pv.sub(step.mul(lr)).intoArray(p, i, k);
+      pv.sub(step.mul(lr)).intoArray(p, i);
+    }
+    for (int i = nv; i < n; i++) {
+      float grad = g[i] + wd * p[i];
+      if (velocity == null) {
+        p[i] -= lr * grad;
+      } else {
+        velocity[i] = first ? grad : mu * velocity[i] + grad;
+        p[i] -= lr * (nesterov ? grad + mu * velocity[i] : velocity[i]);
+      }
     }
   }
 }
