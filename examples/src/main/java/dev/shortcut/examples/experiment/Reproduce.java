@@ -202,8 +202,10 @@ public final class Reproduce {
       Network net = v.create(c.batch(), seed, kernels);
       List<Double> logged = new ArrayList<>();
       double[] window = new double[1];
-      Trainer trainer = Trainer.builder(Sgd.withLearningRate(1e-3).momentum(0.9)).epochs(1).batchSize(c.batch())
-          .seed(seed).maxSteps(c.deepSteps())
+      // As many epochs as the step budget needs; maxSteps ends the run.
+      int epochs = (int) Math.ceil(c.deepSteps() * (double) c.batch() / data.train().size());
+      Trainer trainer = Trainer.builder(Sgd.withLearningRate(1e-3).momentum(0.9)).epochs(epochs)
+          .batchSize(c.batch()).seed(seed).maxSteps(c.deepSteps())
           .listener(new TrainingListener() {
             @Override
             public void onStep(int epoch, long step, double loss) {
@@ -215,17 +217,17 @@ public final class Reproduce {
             }
           }).build();
       long t0 = System.nanoTime();
-      trainer.fit(net, data.train(), null);
+      long steps = trainer.fit(net, data.train(), null).steps();
       double seconds = (System.nanoTime() - t0) / 1e9;
       Evaluation train = Trainer.evaluate(net, data.train().head(10_000));
       Evaluation test = Trainer.evaluate(net, data.test());
-      out.add(new RunRecord(v.variantName(), v.layers(), 1, seed, List.of(train.error()), List.of(test.error()),
-          seconds, logged, seconds / c.deepSteps()));
+      out.add(new RunRecord(v.variantName(), v.layers(), epochs, seed, List.of(train.error()), List.of(test.error()),
+          seconds, logged, seconds / steps));
       Checkpoints.save(net, null, c.out().resolve("checkpoints").resolve(v.variantName() + "-" + v.layers()
           + ".safetensors"), Map.of("seed", Long.toString(seed), "steps", Integer.toString(c.deepSteps())));
       System.out.printf(Locale.ROOT, "  %-9s %d layers: loss %.3f → %.3f, train error %.1f%% (first 10k), %.0f ms/step%n",
           v.variantName(), v.layers(), logged.get(0), logged.get(logged.size() - 1), 100 * train.error(),
-          1000 * seconds / c.deepSteps());
+          1000 * seconds / steps);
     }
     // Without zero-initialized block outputs the residual stack's variance grows with depth.
     NetworkVariant residual = VeryDeepFamily.variants().stream().filter(NetworkVariant::residual).findFirst().orElseThrow();
