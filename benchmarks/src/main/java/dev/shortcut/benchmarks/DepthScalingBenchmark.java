@@ -35,4 +35,10 @@ public class DepthScalingBenchmark {
   public double trainStep() {
     return workload.trainStep();
   }
+
+  /** The same without the optimizer: separates the network's own cost from Adam's memory traffic. */
+  @Benchmark
+  public double forwardBackward() {
+    return workload.lossAndGradients();
+  }
 }
