@@ -76,7 +76,13 @@ final class ScalarFloatProvider implements FloatProvider {
   @Override
   public void adam(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize,
       float sqrtC2, float epsilon, float decay, float l2) {
-    for (int i = 0; i < p.length; i++) {
+    adam(0, p.length, p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2);
+  }
+
+  /** Adam on elements {@code [from, to)}: the reference, and the vector kernel's remainder. */
+  static void adam(int from, int to, float[] p, float[] g, float[] m, float[] v, float beta1, float beta2,
+      float stepSize, float sqrtC2, float epsilon, float decay, float l2) {
+    for (int i = from; i < to; i++) {
       float grad = g[i] + l2 * p[i];
       m[i] = beta1 * m[i] + (1 - beta1) * grad;
       v[i] = beta2 * v[i] + (1 - beta2) * grad * grad;
@@ -87,7 +93,13 @@ final class ScalarFloatProvider implements FloatProvider {
   @Override
   public void sgd(float[] p, float[] g, float[] velocity, float lr, float wd, float mu, boolean nesterov,
       boolean first) {
-    for (int i = 0; i < p.length; i++) {
+    sgd(0, p.length, p, g, velocity, lr, wd, mu, nesterov, first);
+  }
+
+  /** SGD on elements {@code [from, to)}: the reference, and the vector kernel's remainder. */
+  static void sgd(int from, int to, float[] p, float[] g, float[] velocity, float lr, float wd, float mu,
+      boolean nesterov, boolean first) {
+    for (int i = from; i < to; i++) {
       float grad = g[i] + wd * p[i];
       if (velocity == null) {
         p[i] -= lr * grad;

@@ -361,12 +361,7 @@ final class VectorFloatProvider implements FloatProvider {
       FloatVector denominator = vv.sqrt().div(sqrtC2).add(epsilon);
       pv.mul(decay).sub(mv.mul(stepSize).div(denominator)).intoArray(p, i);
     }
-    for (int i = nv; i < n; i++) {
-      float grad = g[i] + l2 * p[i];
-      m[i] = beta1 * m[i] + (1 - beta1) * grad;
-      v[i] = beta2 * v[i] + (1 - beta2) * grad * grad;
-      p[i] = p[i] * decay - stepSize * m[i] / ((float) Math.sqrt(v[i]) / sqrtC2 + epsilon);
-    }
+    ScalarFloatProvider.adam(nv, n, p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2);
   }
 
   @Override
@@ -385,14 +380,6 @@ final class VectorFloatProvider implements FloatProvider {
       }
       pv.sub(step.mul(lr)).intoArray(p, i);
     }
-    for (int i = nv; i < n; i++) {
-      float grad = g[i] + wd * p[i];
-      if (velocity == null) {
-        p[i] -= lr * grad;
-      } else {
-        velocity[i] = first ? grad : mu * velocity[i] + grad;
-        p[i] -= lr * (nesterov ? grad + mu * velocity[i] : velocity[i]);
-      }
-    }
+    ScalarFloatProvider.sgd(nv, n, p, g, velocity, lr, wd, mu, nesterov, first);
   }
 }
