@@ -18,13 +18,15 @@ import dev.shortcut.annotations.Activation;
  * order whatever the thread count: results are bit-identical for 1 or n threads. Double precision,
  * the verification precision, always runs the scalar loops.
  *
- * <p>An instance with several threads owns daemon worker threads; use it from
- * one thread at a time (a network is single-threaded anyway). Steady-state calls allocate nothing.
+ * <p>Instances are shared per thread count; one with several threads owns daemon worker threads,
+ * and runs one split product at a time. Steady-state calls allocate nothing.
  */
 public final class Kernels {
   private static final System.Logger LOG = System.getLogger(Kernels.class.getName());
   static final FloatProvider PROVIDER = chooseProvider();
   private static final Kernels DEFAULT = new Kernels(1);
+  private static final java.util.concurrent.ConcurrentHashMap<Integer, Kernels> SHARED =
+      new java.util.concurrent.ConcurrentHashMap<>();
   /** Products with fewer multiply-adds than this stay on the calling thread. */
   static final long PARALLEL_THRESHOLD = 1L << 21;
 
@@ -68,7 +70,11 @@ public final class Kernels {
 
   /** Kernels that split large products over {@code threads} threads (the caller included). */
   public static Kernels withThreads(int threads) {
-    return threads == 1 ? DEFAULT : new Kernels(threads);
+    if (threads == 1) {
+      return DEFAULT;
+    }
+    // One pool per thread count for the whole JVM: networks share it, and no threads leak.
+    return SHARED.computeIfAbsent(threads, Kernels::new);
   }
 
   /** Number of threads a product may use. */
@@ -94,9 +100,7 @@ public final class Kernels {
       PROVIDER.dotRows(0, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
       return;
     }
-    job.set(true, m, n, k, a, aOff, 0, 0, b, bOff, c, cOff, accumulate);
-    workers.run(job);
-    job.clear();
+    split(true, m, n, k, a, aOff, 0, 0, b, bOff, c, cOff, accumulate);
   }
 
   /** {@code c[m][n] (+)= a[m][k] · b[k][n]}: the input gradient, {@code da = dz W}. */
@@ -119,9 +123,17 @@ public final class Kernels {
       PROVIDER.gemm(0, m, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
       return;
     }
-    job.set(false, m, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
-    workers.run(job);
-    job.clear();
+    split(false, m, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
+  }
+
+  /** Runs one product on all threads; one at a time, since the job's fields are shared. */
+  private void split(boolean dot, int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b,
+      int bOff, float[] c, int cOff, boolean accumulate) {
+    synchronized (job) {
+      job.set(dot, m, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
+      workers.run(job);
+      job.clear();
+    }
   }
 
   /** A product split by rows of C; its fields are set per call, so no job object is allocated. */
