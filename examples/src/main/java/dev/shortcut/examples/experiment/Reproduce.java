@@ -80,13 +80,25 @@ public final class Reproduce {
         case "--quick" -> full = false;
         case "--data" -> data = Path.of(value(args, ++i, "--data"));
         case "--out" -> out = Path.of(value(args, ++i, "--out"));
-        case "--threads" -> threads = Integer.parseInt(value(args, ++i, "--threads"));
+        case "--threads" -> threads = positive(value(args, ++i, "--threads"));
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     return full
         ? new Config(List.of(1L, 2L, 3L), 2, 128, 500, data, out, threads, "full")
         : new Config(List.of(1L, 2L), 2, 128, 200, data, out, threads, "quick");
+  }
+
+  private static int positive(String text) {
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--threads needs a positive number, got " + text);
   }
 
   private static String value(String[] args, int i, String flag) {

@@ -68,5 +68,7 @@ class ReproduceSmokeTest {
     assertEquals(Path.of("/data"), Reproduce.parse(new String[] {"--data", "/data"}).data());
     assertThrows(IllegalArgumentException.class, () -> Reproduce.parse(new String[] {"--bogus"}));
     assertThrows(IllegalArgumentException.class, () -> Reproduce.parse(new String[] {"--data"}));
+    assertThrows(IllegalArgumentException.class, () -> Reproduce.parse(new String[] {"--threads", "two"}));
+    assertEquals(1, Reproduce.parse(new String[] {"--threads", "1"}).threads());
   }
 }
