@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * The side-by-side runner: for each configuration, writes the network's weights, a batch, and
  * Shortcut's logits and gradients to a safetensors file; PyTorch ({@code compare.py}) loads them
  * into the same network, checks that Shortcut's results match that network evaluated in float64
- * (relative norm difference 1e-4 per tensor), and times itself; Shortcut is timed just before and
+ * (relative norm difference per tensor within 1e-4, or within twice PyTorch's own float32
+ * difference), and times itself; a configuration that disagrees is reported and not timed; Shortcut is timed just before and
  * after, each side at 1 and 2 threads, and the best of each is compared.
  */
 public final class Compare {
@@ -50,15 +51,20 @@ public final class Compare {
     double seconds = full ? 2.0 : 1.0;
     List<String> records = new ArrayList<>();
     List<String> rows = new ArrayList<>();
+    boolean allAgree = true;
     for (Config c : grid(full)) {
       Map<String, Object> r = run(c, python, script, seconds);
       records.add((String) r.get("json"));
       rows.add((String) r.get("row"));
+      allAgree &= (Boolean) r.get("agree");
       System.out.println(r.get("row"));
     }
     Files.writeString(out.resolve("compare.json"), "[\n  " + String.join(",\n  ", records) + "\n]\n");
     Files.writeString(out.resolve("compare.md"), table(rows));
     System.out.println("wrote " + out.resolve("compare.json") + " and compare.md");
+    if (!allAgree) {
+      System.exit(1);
+    }
   }
 
   static List<Config> grid(boolean full) {
@@ -90,9 +96,20 @@ public final class Compare {
       shortcut[2] = time(c, 2, seconds);
       double logitsRel = number(py, "logits_rel");
       double gradRel = number(py, "grad_rel");
-      if (!(logitsRel <= TOLERANCE) || !(gradRel <= TOLERANCE)) {
-        throw new IllegalStateException(c + ": PyTorch and Shortcut disagree (logits " + logitsRel + ", gradients "
-            + gradRel + "); refusing to compare different computations");
+      double torchGradRel = number(py, "torch_grad_rel");
+      // Agreement with the float64 evaluation: within 1e-4, or at least as close as PyTorch's own
+      // float32 result, since deep ReLU stacks amplify float32 rounding on both sides alike.
+      double gradTolerance = Math.max(TOLERANCE, 2 * torchGradRel);
+      if (!(logitsRel <= TOLERANCE) || !(gradRel <= gradTolerance)) {
+        String why = String.format(Locale.ROOT, "logits %.2e, gradients %.2e (PyTorch float32: %.2e)", logitsRel,
+            gradRel, torchGradRel);
+        System.err.println(c + ": Shortcut and PyTorch disagree (" + why + "); not timed");
+        return Map.of("json", String.format(Locale.ROOT,
+            "{\"config\": {\"kind\": \"%s\", \"width\": %d, \"layers\": %d, \"batch\": %d}, \"agree\": false, "
+                + "\"logits_rel_error\": %.2e, \"gradient_rel_error\": %.2e}", c.kind(), c.width(), c.layers(),
+            c.batch(), logitsRel, gradRel), "row", String.format(Locale.ROOT,
+            "| %s | %d | %d | %d | – | – | not timed: %s |", c.kind(), c.width(), c.layers(), c.batch(), why),
+            "agree", false);
       }
       double torch1 = number(py, "\"1\"");
       double torch2 = number(py, "\"2\"");
@@ -106,11 +123,11 @@ public final class Compare {
               + "\"shortcut_per_s_by_threads\": [%.1f, %.1f], \"pytorch_per_s_by_threads\": [%.1f, %.1f], "
               + "\"logits_rel_error\": %.2e, \"gradient_rel_error\": %.2e, \"pytorch_gradient_rel_error\": %.2e}",
           c.kind(), c.width(), c.layers(), c.batch(), shortcutThreads, s, t, s / t, torchThreads, shortcut[1],
-          shortcut[2], torch1, torch2, logitsRel, gradRel, number(py, "torch_grad_rel"));
+          shortcut[2], torch1, torch2, logitsRel, gradRel, torchGradRel);
       String row = String.format(Locale.ROOT, "| %s | %d | %d | %d | %,.0f (%d) | %,.0f (%d) | %.2f | %.1e |",
           c.kind(), c.width(), c.layers(), c.batch(), s, shortcutThreads, t, torchThreads, s / t,
           Math.max(logitsRel, gradRel));
-      return Map.of("json", json, "row", row);
+      return Map.of("json", json, "row", row, "agree", true);
     } finally {
       Files.deleteIfExists(file);
     }

@@ -73,7 +73,7 @@ public final class ShortcutProcessor extends AbstractProcessor {
       TypeElement networkType = processingEnv.getElementUtils().getTypeElement(DeclarationReader.NETWORK);
       if (networkType != null) {
         for (Element e : round.getElementsAnnotatedWith(networkType)) {
-          guard(e, all, () -> analyze(e, reader, all, pending));
+          guard(e, all, () -> analyze(e, all, pending));
         }
       }
       rejectDuplicateNames(pending, all);
@@ -100,8 +100,9 @@ public final class ShortcutProcessor extends AbstractProcessor {
     }
   }
 
-  private void analyze(Element element, DeclarationReader reader, Diagnostics all, List<Pending> pending) {
-    // Errors are counted per declaration, so a block error stops every network that uses it.
+  private void analyze(Element element, Diagnostics all, List<Pending> pending) {
+    // A reader and diagnostics of its own, so that every error this declaration touches, its
+    // blocks' included, stops this declaration's generation and no other's.
     Diagnostics own = new Diagnostics();
     NetworkDecl decl = new DeclarationReader(processingEnv.getElementUtils(), own).readNetwork(element);
     if (decl != null) {

@@ -97,13 +97,13 @@ public final class NetworkWriter {
         String.format(Locale.ROOT, "%,d", model.parameterCount()));
     doc.add("<pre>\n$L\n</pre>\n\n", trace());
     if (model.residual()) {
-      doc.add("Shortcuts: $L identity, $L projection. Each block computes\n"
+      doc.add("<p>Shortcuts: $L identity, $L projection. Each block computes\n"
           + "{@code a[l+2] = g(z[l+2] + a[l])}: the shortcut joins before the last activation.\n\n",
           identity, projection);
     } else {
-      doc.add("The plain twin: the same layers as the residual network, every shortcut removed.\n\n");
+      doc.add("<p>The plain twin: the same layers as the residual network, every shortcut removed.\n\n");
     }
-    doc.add("Buffers hold {@code maxBatch} rows, laid out once at construction; {@link #forward} and\n"
+    doc.add("<p>Buffers hold {@code maxBatch} rows, laid out once at construction; {@link #forward} and\n"
         + "{@link #backward} allocate nothing. Parameters are named like PyTorch's state_dict\n"
         + "({@code $L}) and stored {@code [out][in]}; see {@link #architecture()}.\n", layers.get(0).path() + ".weight");
     return doc.build();
