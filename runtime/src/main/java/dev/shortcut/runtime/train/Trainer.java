@@ -284,8 +284,8 @@ public final class Trainer {
           lossSum += loss;
           correct += right;
           seen += b;
-          for (TrainingListener l : listeners) {
-            l.onStep(epoch, step, loss / b);
+          for (int l = 0; l < listeners.size(); l++) { // indexed: no iterator on the hot path
+            listeners.get(l).onStep(epoch, step, loss / b);
           }
           bar.advance(b, lossSum / Math.max(seen, 1), (double) correct / Math.max(seen, 1));
         }
