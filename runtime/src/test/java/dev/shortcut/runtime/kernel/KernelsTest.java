@@ -82,6 +82,30 @@ class KernelsTest {
   }
 
   @Test
+  void aRowOfTheForwardProductDoesNotDependOnTheBatchItIsIn() {
+    // Batch-1 rows take the one-dot-at-a-time edge path, batched rows the 4×4 tiles: both must sum
+    // each dot product in the same order, so a sample's logits are bit-identical alone or in a batch.
+    SplittableRandom r = new SplittableRandom(3);
+    Kernels kernels = Kernels.singleThreaded();
+    for (int[] shape : new int[][] {{8, 128, 128}, {5, 17, 33}, {12, 10, 300}}) {
+      int m = shape[0];
+      int n = shape[1];
+      int k = shape[2];
+      float[] a = random(r, m * k);
+      float[] w = random(r, n * k);
+      float[] batched = new float[m * n];
+      kernels.matmulABt(m, n, k, a, 0, w, 0, batched, 0, false);
+      for (int i = 0; i < m; i++) {
+        float[] alone = new float[n];
+        kernels.matmulABt(1, n, k, a, i * k, w, 0, alone, 0, false);
+        for (int j = 0; j < n; j++) {
+          assertEquals(batched[i * n + j], alone[j], 0f, "shape m=" + m + " n=" + n + " k=" + k + " row " + i);
+        }
+      }
+    }
+  }
+
+  @Test
   void threadedProductsAreBitIdenticalToSingleThreaded() {
     SplittableRandom r = new SplittableRandom(2);
     Kernels one = Kernels.singleThreaded();
