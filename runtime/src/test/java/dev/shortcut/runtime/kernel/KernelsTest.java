@@ -28,7 +28,7 @@ class KernelsTest {
     Kernels kernels = Kernels.singleThreaded();
     for (int m : SIZES) {
       for (int n : SIZES) {
-        for (int k : new int[] {1, 3, 16, 17, 300}) {
+        for (int k : new int[] {1, 3, 16, 17, 64, 300}) {
           for (boolean acc : new boolean[] {false, true}) {
             for (int variant = 0; variant < 3; variant++) {
               check(kernels, r, variant, m, n, k, acc);
@@ -82,12 +82,13 @@ class KernelsTest {
   }
 
   @Test
-  void aRowOfTheForwardProductDoesNotDependOnTheBatchItIsIn() {
-    // Batch-1 rows take the one-dot-at-a-time edge path, batched rows the 4×4 tiles: both must sum
-    // each dot product in the same order, so a sample's logits are bit-identical alone or in a batch.
+  void aRowOfTheForwardProductDependsOnlyOnWhetherItIsInAFourRowTile() {
+    // Rows in whole 4-row tiles are bit-identical when computed as a 4-row product on their own;
+    // leftover rows are bit-identical to a batch-1 product. (The two paths reduce in different
+    // orders, so the thread split keeps tiles whole; see the threaded test.)
     SplittableRandom r = new SplittableRandom(3);
     Kernels kernels = Kernels.singleThreaded();
-    for (int[] shape : new int[][] {{8, 128, 128}, {5, 17, 33}, {12, 10, 300}}) {
+    for (int[] shape : new int[][] {{10, 128, 128}, {7, 10, 64}, {5, 17, 33}, {14, 10, 300}}) {
       int m = shape[0];
       int n = shape[1];
       int k = shape[2];
@@ -95,11 +96,15 @@ class KernelsTest {
       float[] w = random(r, n * k);
       float[] batched = new float[m * n];
       kernels.matmulABt(m, n, k, a, 0, w, 0, batched, 0, false);
+      int tiled = m - m % 4;
       for (int i = 0; i < m; i++) {
-        float[] alone = new float[n];
-        kernels.matmulABt(1, n, k, a, i * k, w, 0, alone, 0, false);
+        int rows = i < tiled ? 4 : 1;
+        int first = i < tiled ? i - i % 4 : i;
+        float[] alone = new float[rows * n];
+        kernels.matmulABt(rows, n, k, a, first * k, w, 0, alone, 0, false);
         for (int j = 0; j < n; j++) {
-          assertEquals(batched[i * n + j], alone[j], 0f, "shape m=" + m + " n=" + n + " k=" + k + " row " + i);
+          assertEquals(batched[i * n + j], alone[(i - first) * n + j], 0f,
+              "shape m=" + m + " n=" + n + " k=" + k + " row " + i);
         }
       }
     }
