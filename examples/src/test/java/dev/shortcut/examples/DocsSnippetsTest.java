@@ -7,51 +7,85 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the guide from rotting: every code block in {@code docs/} and the README that is marked
+ * Keeps the guide from rotting: every code block in the Markdown pages that is marked
  * {@code <!-- snippet: PATH#TAG -->} must equal the region between {@code // tag::TAG[]} and
- * {@code // end::TAG[]} of that file, which the build compiles.
+ * {@code // end::TAG[]} of that file (dedented, so that the block's fences sit at column 0), and
+ * one marked {@code <!-- snippet: PATH -->} must equal the whole file. The build compiles every
+ * cited file, so every marked snippet compiles as shown.
  */
 class DocsSnippetsTest {
-  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-  private static final Pattern MARKER =
-      Pattern.compile("<!-- snippet: (\\S+)#(\\S+) -->\\s*\\n```java\\n(.*?)```", Pattern.DOTALL);
+  private static final Pattern MARKER = Pattern.compile(
+      "<!-- snippet: ([^#\\s]+)(?:#(\\S+))? -->[ \\t]*\\n```[a-z]*\\n(.*?)^```[ \\t]*$",
+      Pattern.DOTALL | Pattern.MULTILINE);
+
+  /** {@code -Dshortcut.updateSnippets=true} copies every cited region into its page instead. */
+  private static final boolean UPDATE = Boolean.getBoolean("shortcut.updateSnippets");
 
   @Test
   void everyMarkedSnippetIsCompiledSource() throws IOException {
-    List<Path> pages = new ArrayList<>();
-    pages.add(ROOT.resolve("README.md"));
-    try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
-      docs.filter(p -> p.toString().endsWith(".md")).forEach(pages::add);
-    }
     int checked = 0;
-    for (Path page : pages) {
-      Matcher m = MARKER.matcher(Files.readString(page));
+    for (Path page : MarkdownPages.all()) {
+      String markdown = Files.readString(page);
+      Matcher m = MARKER.matcher(markdown);
+      StringBuilder updated = new StringBuilder();
       while (m.find()) {
-        Path source = ROOT.resolve(m.group(1));
+        Path source = MarkdownPages.ROOT.resolve(m.group(1));
         assertTrue(Files.exists(source), page + " cites a missing file " + source);
-        String expected = region(Files.readString(source), m.group(2), source);
-        assertEquals(expected, m.group(3), page.getFileName() + ": snippet " + m.group(2)
-            + " differs from " + m.group(1) + "; copy the tagged region again");
+        String text = Files.readString(source);
+        String expected = m.group(2) == null ? text : dedent(region(text, m.group(2), source));
+        if (UPDATE) {
+          m.appendReplacement(updated, Matcher.quoteReplacement(
+              m.group().substring(0, m.start(3) - m.start()) + expected + "```"));
+        } else {
+          assertEquals(expected, m.group(3), MarkdownPages.ROOT.relativize(page) + ": snippet "
+              + m.group(1) + (m.group(2) == null ? "" : "#" + m.group(2))
+              + " differs from the source; run with -Dshortcut.updateSnippets=true and review the diff");
+        }
         checked++;
       }
+      if (UPDATE) {
+        m.appendTail(updated);
+        Files.writeString(page, updated.toString());
+      }
     }
-    assertTrue(checked >= 3, "expected the guide and README to cite compiled snippets, found " + checked);
+    assertTrue(checked >= 6, "expected the guide and README to cite compiled snippets, found " + checked);
   }
 
-  private static String region(String text, String tag, Path file) {
+  @Test
+  void theReadmeShowsTheQuickstartProjectsPomWhole() throws IOException {
+    // The README's Maven set-up is the pom of quickstart/, a project without our parent POM that
+    // .ci/run builds and tests on its own: the snippet a new user copies cannot rot.
+    String readme = Files.readString(MarkdownPages.ROOT.resolve("README.md"));
+    assertTrue(readme.contains("<!-- snippet: quickstart/pom.xml -->"), "README cites quickstart/pom.xml");
+    String ci = Files.readString(MarkdownPages.ROOT.resolve(".ci/run"));
+    assertTrue(ci.contains("-f quickstart/pom.xml"), ".ci/run builds the quickstart project on its own");
+  }
+
+  /** The lines between the two markers, with their common indentation removed. */
+  static String region(String text, String tag, Path file) {
     String begin = "// tag::" + tag + "[]\n";
     String end = "// end::" + tag + "[]";
     int b = text.indexOf(begin);
     int e = text.indexOf(end);
     assertFalse(b < 0 || e < b, file + " has no region " + tag);
-    return text.substring(b + begin.length(), e);
+    String body = text.substring(b + begin.length(), e);
+    return body.substring(0, body.lastIndexOf('\n') + 1);
+  }
+
+  static String dedent(String block) {
+    List<String> lines = block.lines().toList();
+    int indent = lines.stream().filter(l -> !l.isBlank())
+        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+    StringBuilder sb = new StringBuilder();
+    for (String l : lines) {
+      sb.append(l.isBlank() ? "" : l.substring(indent)).append('\n');
+    }
+    return sb.toString();
   }
 }
