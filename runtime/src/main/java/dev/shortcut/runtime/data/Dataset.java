@@ -2,11 +2,16 @@ package dev.shortcut.runtime.data;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Samples in memory: features as one row-major float array, and either class labels (for
  * classification) or target rows (for regression). Batches are copied into a network's input
  * buffer by index, so training allocates nothing per batch.
+ *
+ * <p>A set of images also carries its {@link ImageShape} ({@link #imageShape()}): each row is one
+ * image stored channels last (HWC). Transforms that keep the rows' meaning ({@link #scaled},
+ * {@link #head}, standardization) keep the shape.
  */
 public final class Dataset {
   private final String name;
@@ -17,6 +22,7 @@ public final class Dataset {
   private final int classes;
   private final float[] targets;
   private final int targetWidth;
+  private final ImageShape imageShape;
 
   private Dataset(String name, float[] features, int width, int[] labels, int classes, float[] targets, int targetWidth) {
     this.name = Objects.requireNonNull(name, "name");
@@ -30,6 +36,7 @@ public final class Dataset {
     this.classes = classes;
     this.targets = targets;
     this.targetWidth = targetWidth;
+    this.imageShape = null;
     if (labels != null) {
       if (labels.length != size) {
         throw new IllegalArgumentException(name + ": " + size + " samples but " + labels.length + " labels");
@@ -46,6 +53,19 @@ public final class Dataset {
     }
   }
 
+  /** The rows of {@code rows} (shared, already checked) seen as images of {@code imageShape}. */
+  private Dataset(Dataset rows, ImageShape imageShape) {
+    this.name = rows.name;
+    this.features = rows.features;
+    this.width = rows.width;
+    this.size = rows.size;
+    this.labels = rows.labels;
+    this.classes = rows.classes;
+    this.targets = rows.targets;
+    this.targetWidth = rows.targetWidth;
+    this.imageShape = imageShape;
+  }
+
   /** A classification set: {@code labels[i]} in {@code [0, classes)} for row {@code i}. */
   public static Dataset classification(String name, float[] features, int width, int[] labels, int classes) {
     return new Dataset(name, features, width, labels, classes, null, 0);
@@ -54,6 +74,31 @@ public final class Dataset {
   /** A regression set: one target row of {@code targetWidth} per sample. */
   public static Dataset regression(String name, float[] features, int width, float[] targets, int targetWidth) {
     return new Dataset(name, features, width, null, 0, targets, targetWidth);
+  }
+
+  /**
+   * The same samples, each row read as one image of {@code shape} stored channels last (HWC). The
+   * arrays are shared, not copied.
+   *
+   * @throws IllegalArgumentException when a row does not hold exactly {@code shape.size()} values
+   */
+  public Dataset withImageShape(ImageShape shape) {
+    Objects.requireNonNull(shape, "shape");
+    if (shape.size() != width) {
+      throw new IllegalArgumentException(name + ": images of " + shape + " (C×H×W) hold " + shape.size()
+          + " values, but the rows have " + width);
+    }
+    return new Dataset(this, shape);
+  }
+
+  /** The shape of each row as an image (stored HWC), or empty when the rows are not images. */
+  public Optional<ImageShape> imageShape() {
+    return Optional.ofNullable(imageShape);
+  }
+
+  /** These rows with {@code source}'s image shape, if it has one (the widths are equal). */
+  private Dataset withShapeOf(Dataset source) {
+    return source.imageShape == null ? this : new Dataset(this, source.imageShape);
   }
 
   /** Where the data came from, for messages. */
@@ -138,7 +183,7 @@ public final class Dataset {
     for (int i = 0; i < f.length; i++) {
       f[i] /= max;
     }
-    return new Dataset(name, f, width, labels, classes, targets, targetWidth);
+    return new Dataset(name, f, width, labels, classes, targets, targetWidth).withShapeOf(this);
   }
 
   /** Per-feature mean and standard deviation, to standardize this set and others alike. */
@@ -148,7 +193,7 @@ public final class Dataset {
 
   /** A copy with features replaced (same labels and targets). */
   Dataset withFeatures(float[] f) {
-    return new Dataset(name, f, width, labels, classes, targets, targetWidth);
+    return new Dataset(name, f, width, labels, classes, targets, targetWidth).withShapeOf(this);
   }
 
   /** The first {@code count} samples, for quick runs. */
@@ -156,7 +201,7 @@ public final class Dataset {
     int n = Math.min(count, size);
     return new Dataset(name, Arrays.copyOf(features, n * width), width,
         labels == null ? null : Arrays.copyOf(labels, n), classes,
-        targets == null ? null : Arrays.copyOf(targets, n * targetWidth), targetWidth);
+        targets == null ? null : Arrays.copyOf(targets, n * targetWidth), targetWidth).withShapeOf(this);
   }
 
   /** Per-feature statistics of a training set, applied to any set of the same width. */
