@@ -182,7 +182,7 @@ public final class ImageAugmentation {
   }
 
   /** SplitMix64's finalizer (Stafford's mix 13): a bijection that scrambles every input bit. */
-  static long mix(long z) {
+  private static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
     z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
     return z ^ (z >>> 31);
