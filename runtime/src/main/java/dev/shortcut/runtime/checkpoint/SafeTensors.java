@@ -339,8 +339,9 @@ public final class SafeTensors {
     try {
       parseHeader(bytes, (int) headerLength, entries, metadata);
     } catch (JsonProcessingException e) {
-      throw new CheckpointException(file, "corrupt header: " + e.getOriginalMessage() + " (at byte "
-          + (8 + e.getLocation().getByteOffset()) + ")");
+      String at = e.getLocation() == null || e.getLocation().getByteOffset() < 0 ? ""
+          : " (at byte " + (8 + e.getLocation().getByteOffset()) + ")";
+      throw new CheckpointException(file, "corrupt header: " + e.getOriginalMessage() + at);
     } catch (IOException e) {
       throw new CheckpointException(file, "corrupt header: " + e.getMessage());
     }
