@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +47,36 @@ class ReadersTest {
       z.write(data);
     }
     return out.toByteArray();
+  }
+
+  /** Gzip whose deflate blocks are stored, not compressed: flipped bytes inflate without complaint. */
+  private static byte[] storedGzip(byte[] data) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(out) {
+      {
+        def.setLevel(Deflater.NO_COMPRESSION);
+      }
+    }) {
+      z.write(data);
+    }
+    return out.toByteArray();
+  }
+
+  /** {@code count} random images of 28×28 with a valid header. */
+  private static byte[] randomImages(int count) {
+    ByteBuffer b = ByteBuffer.allocate(16 + count * 784);
+    b.putInt(0x803).putInt(count).putInt(28).putInt(28);
+    SplittableRandom r = new SplittableRandom(8);
+    while (b.hasRemaining()) {
+      b.put((byte) r.nextInt(256));
+    }
+    return b.array();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
   }
 
   private Path write(String name, byte[] bytes) throws IOException {
@@ -100,6 +134,90 @@ class ReadersTest {
     Path lab = write("lab", labels(0x801, 1, 7, 2));
     DatasetException e = assertThrows(DatasetException.class, () -> IdxReader.read(img, lab, 3));
     assertTrue(e.getMessage().contains("label 7 of sample 1"), e.getMessage());
+  }
+
+  @Test
+  void gzipCorruptionIsDetected() throws IOException {
+    // 16 bytes flipped in the middle of a gzip file used to load, with many pixels wrong: the
+    // reader stopped at the declared count and never reached the CRC in the trailer.
+    byte[] images = randomImages(200);
+    Path lab = write("lab", labels(0x801, new int[200]));
+    for (boolean stored : new boolean[] {true, false}) {
+      byte[] gz = stored ? storedGzip(images) : gzip(images);
+      assertArrayEquals(images, Arrays.copyOf(IdxReaderTestSupport.inflate(gz), images.length));
+      for (int i = gz.length / 2; i < gz.length / 2 + 16; i++) {
+        gz[i] = (byte) ~gz[i];
+      }
+      Path img = write(stored ? "stored.gz" : "deflated.gz", gz);
+      DatasetException e = assertThrows(DatasetException.class, () -> IdxReader.read(img, lab, 10));
+      assertTrue(e.getMessage().contains("corrupt gzip data"), e.getMessage());
+      assertEquals(img, e.file());
+    }
+  }
+
+  @Test
+  void bytesAfterTheGzipDataAreRejectedButConcatenatedMembersAreGzip() throws IOException {
+    byte[] images = images(0x803, 3, 2, 2, 12);
+    Path lab = write("lab", labels(0x801, 1, 0, 2));
+    for (byte[] tail : new byte[][] {{0}, {1, 2}, "garbage after the data".getBytes()}) {
+      Path img = write("img.gz", concat(gzip(images), tail));
+      DatasetException e = assertThrows(DatasetException.class, () -> IdxReader.read(img, lab, 3));
+      assertTrue(e.getMessage().contains("not another gzip member") || e.getMessage().contains("truncated gzip"),
+          e.getMessage());
+    }
+    Path twoMembers = write("two.gz", concat(gzip(Arrays.copyOf(images, 10)), gzip(Arrays.copyOfRange(images, 10, 28))));
+    assertArrayEquals(IdxReader.read(write("plain", images), lab, 3).features(),
+        IdxReader.read(twoMembers, lab, 3).features());
+  }
+
+  @Test
+  void dataBeyondTheDeclaredCountIsRejected() throws IOException {
+    byte[] longer = images(0x803, 3, 2, 2, 16); // a fourth image the header does not declare
+    Path lab = write("lab", labels(0x801, 1, 0, 2));
+    DatasetException plain = assertThrows(DatasetException.class,
+        () -> IdxReader.read(write("img", longer), lab, 3));
+    assertTrue(plain.getMessage().contains("4 bytes follow the 3 images of 2×2"), plain.getMessage());
+    DatasetException gz = assertThrows(DatasetException.class,
+        () -> IdxReader.read(write("img.gz", gzip(longer)), lab, 3));
+    assertTrue(gz.getMessage().contains("more data follows the 3 images of 2×2"), gz.getMessage());
+    Path img = write("ok", images(0x803, 3, 2, 2, 12));
+    Path longLabels = write("lab2", concat(labels(0x801, 1, 0, 2), new byte[] {1}));
+    DatasetException e = assertThrows(DatasetException.class, () -> IdxReader.read(img, longLabels, 3));
+    assertEquals(longLabels, e.file());
+  }
+
+  @Test
+  void declaredSizesAreCheckedBeforeAnythingIsAllocated() throws IOException {
+    Path lab = write("lab", labels(0x801, 1));
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    Object[][] cases = {
+      {images(0x803, Integer.MAX_VALUE, 28, 28, 784), "more pixels than one data set holds"},
+      {images(0x803, 1, 70000, 70000, 784), "more pixels than one data set holds"},
+      {images(0x803, 2_000_000, 28, 28, 784), "truncated: the header promises 2,000,000 images of 28×28"},
+      {images(0x803, 1, 40000, 40000, 784), "only 784 follow"},
+    };
+    for (Object[] c : cases) {
+      for (boolean gz : new boolean[] {false, true}) {
+        Path img = write(gz ? "big.gz" : "big", gz ? gzip((byte[]) c[0]) : (byte[]) c[0]);
+        long before = threads.getThreadAllocatedBytes(thread);
+        DatasetException e = assertThrows(DatasetException.class, () -> IdxReader.read(img, lab, 10));
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        String expected = gz && !((String) c[1]).startsWith("more") ? "bytes of gzip can hold at most" : (String) c[1];
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertTrue(allocated < 10_000_000, allocated + " bytes allocated for " + e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void emptyImagesAreADatasetException() throws IOException {
+    Path lab = write("lab", labels(0x801, 1, 0, 2));
+    for (int[] shape : new int[][] {{3, 0, 28}, {3, 28, 0}, {0, 28, 28}}) {
+      Path img = write("img", images(0x803, shape[0], shape[1], shape[2], 0));
+      DatasetException e = assertThrows(DatasetException.class, () -> IdxReader.read(img, lab, 3));
+      assertTrue(e.getMessage().contains("needs images of at least one pixel"), e.getMessage());
+    }
   }
 
   @Test
