@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Samples in memory: features as one row-major float array, and either class labels (for
  * classification) or target rows (for regression). Batches are copied into a network's input
- * buffer by index, so training allocates nothing per batch.
+ * buffer by index, so training allocates nothing per batch. Every value is finite: a NaN or an
+ * infinity is refused when the set is made.
  */
 public final class Dataset {
   private final String name;
@@ -43,6 +44,20 @@ public final class Dataset {
     }
     if (targets != null && targets.length != size * targetWidth) {
       throw new IllegalArgumentException(name + ": " + size + " samples but " + targets.length / targetWidth + " targets");
+    }
+    requireFinite(name, "feature", features, width);
+    if (targets != null) {
+      requireFinite(name, "target", targets, targetWidth);
+    }
+  }
+
+  /** A network cannot learn from NaN or infinity: name the first one. */
+  private static void requireFinite(String name, String what, float[] values, int width) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        throw new IllegalArgumentException(name + ": " + what + " " + i % width + " of sample " + i / width + " is "
+            + values[i] + "; clean or impute the data first");
+      }
     }
   }
 

@@ -253,6 +253,74 @@ class ReadersTest {
   }
 
   @Test
+  void csvHeaderMustHaveTheRowsColumnCount() throws IOException {
+    Path csv = write("h.csv", "a,b,c,label\n0.5,1,2\n-1,2.5,0\n".getBytes());
+    DatasetException e = assertThrows(DatasetException.class, () -> CsvReader.read(csv, -1, 2, 3));
+    assertTrue(e.getMessage().contains("the header (line 1) has 4 columns but the rows need 3"), e.getMessage());
+  }
+
+  @Test
+  void aDamagedFirstRowIsNotTakenForAHeader() throws IOException {
+    // A first row with one bad cell used to be dropped silently as if it were a header.
+    for (String first : new String[] {"0.5,x,2", "x,1,2", "0.5,1e,2", "0.5,,2"}) {
+      Path csv = write("d.csv", (first + "\n1,2,0\n3,4,1\n").getBytes());
+      DatasetException e = assertThrows(DatasetException.class, () -> CsvReader.read(csv, -1, 2, 3), first);
+      assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+      assertTrue(e.getMessage().contains("column"), e.getMessage());
+    }
+    Path spaced = write("s.csv", "\uFEFF x , y , label \n1,2,0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(1, CsvReader.read(spaced, -1, 2, 3).size(), "a header of names, with a byte-order mark");
+  }
+
+  @Test
+  void nanAndInfiniteCellsAreRejectedByLineAndColumn() throws IOException {
+    String[][] cases = {
+      {"1,2,0\nNaN,1,1\n", "line 2: not a number in column 1: 'NaN' (NaN and infinities are not data)"},
+      {"1,2,0\n1,-Infinity,1\n", "line 2: not a number in column 2: '-Infinity'"},
+      {"1,2,0\n1,inf,1\n", "line 2: not a number in column 2: 'inf'"},
+      {"1,2,0\n1,1e39,1\n", "line 2, column 2: 1e39 is too large for a float"},
+      {"1,2,0\n1,0x1p3,1\n", "line 2: not a number in column 2: '0x1p3'"},
+      {"1,2,0\n1,2f,1\n", "line 2: not a number in column 2: '2f'"},
+      {"1,2,0\n1,2,1.5\n", "line 2, column 3: label '1.5' is not an integer class"},
+      {"1,2,0\n1,2,7\n", "line 2: label 7 is outside the network's 3 classes (column 3)"},
+      {"1,2,0\n1,2,99999999999\n", "line 2: label 99999999999 is outside the network's 3 classes"},
+    };
+    for (String[] c : cases) {
+      Path csv = write("n.csv", c[0].getBytes());
+      DatasetException e = assertThrows(DatasetException.class, () -> CsvReader.read(csv, -1, 2, 3), c[0]);
+      assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+    }
+    Path labelFirst = write("f.csv", "2,0.5,1\n9,1,1\n".getBytes());
+    DatasetException e = assertThrows(DatasetException.class, () -> CsvReader.read(labelFirst, 0, 2, 3));
+    assertTrue(e.getMessage().contains("line 2: label 9 is outside the network's 3 classes (column 1)"), e.getMessage());
+    assertArrayEquals(new float[] {-1.5f, 2e-3f, 0.25f, 3f}, CsvReader.read(write("ok.csv",
+        "-1.5,2e-3,0\n.25,+3.,1\n".getBytes()), -1, 2, 3).features());
+  }
+
+  @Test
+  void aBinaryFileIsSaidToBeOne() throws IOException {
+    byte[] idx = images(0x803, 3, 2, 2, 12);
+    for (byte[] binary : new byte[][] {idx, gzip(idx)}) {
+      Path file = write("data.csv", binary);
+      DatasetException e = assertThrows(DatasetException.class, () -> CsvReader.read(file, -1, 2, 3));
+      assertTrue(e.getMessage().contains("a CSV file is text") && e.getMessage().contains("binary file"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aDatasetRefusesNonFiniteValues() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.classification("d", new float[] {1, 2, 3, Float.NaN}, 2, new int[] {0, 1}, 2));
+    assertTrue(e.getMessage().contains("feature 1 of sample 1 is NaN"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.regression("r", new float[] {1, 2}, 1, new float[] {0, Float.POSITIVE_INFINITY}, 1));
+    assertTrue(e.getMessage().contains("target 0 of sample 1 is Infinity"), e.getMessage());
+    Dataset ok = Dataset.classification("d", new float[] {1, 2}, 1, new int[] {0, 1}, 2);
+    assertThrows(IllegalArgumentException.class, () -> ok.scaled(0));
+  }
+
+  @Test
   void standardizationUsesTrainingStatistics() {
     Dataset train = Dataset.classification("t", new float[] {1, 10, 3, 10}, 2, new int[] {0, 1}, 2);
     Dataset test = Dataset.classification("v", new float[] {2, 10}, 2, new int[] {1}, 2);
