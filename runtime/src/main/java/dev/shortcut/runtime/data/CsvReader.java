@@ -30,6 +30,10 @@ public final class CsvReader {
    * @param classes labels must lie in {@code [0, classes)}
    */
   public static Dataset read(Path file, int labelColumn, int expectedFeatures, int classes) throws DatasetException {
+    if (expectedFeatures < 1 || classes < 1) {
+      throw new IllegalArgumentException("a network takes ≥ 1 feature and ≥ 1 class, got " + expectedFeatures
+          + " and " + classes);
+    }
     int columns = expectedFeatures + 1;
     int label = labelColumn < 0 ? columns + labelColumn : labelColumn;
     if (label < 0 || label >= columns) {

@@ -149,6 +149,9 @@ public final class Dataset {
 
   /** A copy with every feature divided by {@code max} (255 for bytes): values in [0, 1]. */
   public Dataset scaled(float max) {
+    if (!(max != 0) || !Float.isFinite(max)) {
+      throw new IllegalArgumentException(name + ": cannot scale by 1/" + max);
+    }
     float[] f = features.clone();
     for (int i = 0; i < f.length; i++) {
       f[i] /= max;
@@ -168,6 +171,9 @@ public final class Dataset {
 
   /** The first {@code count} samples, for quick runs. */
   public Dataset head(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException(name + ": the first " + count + " samples? A count is ≥ 0");
+    }
     int n = Math.min(count, size);
     return new Dataset(name, Arrays.copyOf(features, n * width), width,
         labels == null ? null : Arrays.copyOf(labels, n), classes,

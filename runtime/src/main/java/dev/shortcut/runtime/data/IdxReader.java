@@ -34,6 +34,9 @@ public final class IdxReader {
    * @param classes labels must lie in {@code [0, classes)}
    */
   public static Dataset read(Path images, Path labels, int classes) throws DatasetException {
+    if (classes < 1 || classes > 256) {
+      throw new IllegalArgumentException("IDX labels are bytes: classes must be in [1, 256], got " + classes);
+    }
     float[] pixels;
     int width;
     int count;

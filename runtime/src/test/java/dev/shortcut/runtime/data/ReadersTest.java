@@ -318,6 +318,18 @@ class ReadersTest {
     assertTrue(e.getMessage().contains("target 0 of sample 1 is Infinity"), e.getMessage());
     Dataset ok = Dataset.classification("d", new float[] {1, 2}, 1, new int[] {0, 1}, 2);
     assertThrows(IllegalArgumentException.class, () -> ok.scaled(0));
+    assertThrows(IllegalArgumentException.class, () -> ok.head(-1));
+  }
+
+  @Test
+  void readerArgumentsThatCannotWorkAreRefused() throws IOException {
+    Path csv = write("a.csv", "1,0\n".getBytes());
+    assertThrows(IllegalArgumentException.class, () -> CsvReader.read(csv, -1, 0, 2));
+    assertThrows(IllegalArgumentException.class, () -> CsvReader.read(csv, -1, 1, 0));
+    assertThrows(IllegalArgumentException.class, () -> CsvReader.read(csv, 5, 1, 2));
+    Path img = write("img", images(0x803, 3, 2, 2, 12));
+    Path lab = write("lab", labels(0x801, 1, 0, 2));
+    assertThrows(IllegalArgumentException.class, () -> IdxReader.read(img, lab, 0));
   }
 
   @Test

@@ -277,5 +277,8 @@ class OptimizerTest {
     assertEquals(1.0, GradientClipping.globalNorm(net), 1e-5);
     assertEquals(1.0, GradientClipping.clipByGlobalNorm(net, 5.0), 1e-5);
     assertEquals(1.0, GradientClipping.globalNorm(net), 1e-5);
+    for (double max : new double[] {Double.NaN, 0, -1, Double.POSITIVE_INFINITY}) {
+      assertThrows(IllegalArgumentException.class, () -> GradientClipping.clipByGlobalNorm(net, max));
+    }
   }
 }
