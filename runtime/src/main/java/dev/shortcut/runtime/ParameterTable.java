@@ -37,6 +37,11 @@ public final class ParameterTable {
     public String shapeString() {
       return Arrays.toString(shape);
     }
+
+    /** Where element {@code element} (counted from this tensor's start) sits: {@code [row, column]} or {@code [i]}. */
+    public String position(int element) {
+      return shape.length > 1 ? "[" + element / shape[1] + ", " + element % shape[1] + "]" : "[" + element + "]";
+    }
   }
 
   private final List<Parameter> parameters;
@@ -65,7 +70,7 @@ public final class ParameterTable {
     if (next > Integer.MAX_VALUE - 8) {
       throw new IllegalStateException(next + " parameters are more than one Java array holds");
     }
-    this.byOffset = sorted;
+    this.byOffset = Collections.unmodifiableList(sorted);
     this.totalSize = (int) next;
   }
 

@@ -160,7 +160,7 @@ public final class Checkpoints {
       } else {
         long bad = t.firstNonFinite();
         if (bad >= 0) {
-          problems.add(e.getKey() + " holds a NaN or an infinity at " + position(e.getValue(), (int) bad));
+          problems.add(e.getKey() + " holds a NaN or an infinity at " + e.getValue().position((int) bad));
         }
       }
     }
@@ -209,11 +209,6 @@ public final class Checkpoints {
     return OPTIMIZER_PREFIX + optimizer.name() + "." + optimizer.stateNames().get(s) + "." + p.name();
   }
 
-  /** {@code [row, column]} of element {@code i} of {@code p}, or {@code [i]} for a vector. */
-  static String position(ParameterTable.Parameter p, int i) {
-    return p.shape().length > 1 ? "[" + i / p.shape()[1] + ", " + i % p.shape()[1] + "]" : "[" + i + "]";
-  }
-
   /** "parameter X holds NaN at [r, c]" for the first bad tensor of parameters (-1) or state s; null when finite. */
   private static String firstNonFinite(Network net, int state, Optimizer optimizer) {
     Object values = values(net, state, optimizer);
@@ -225,7 +220,7 @@ public final class Checkpoints {
         double v = values instanceof float[] f ? f[i] : ((double[]) values)[i];
         String what = state < 0 ? "parameter " + p.name()
             : "optimizer state " + stateName(optimizer, state, p);
-        return what + " holds " + v + " at " + position(p, i - p.offset());
+        return what + " holds " + v + " at " + p.position(i - p.offset());
       }
     }
     return null;

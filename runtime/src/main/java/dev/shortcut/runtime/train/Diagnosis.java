@@ -1,5 +1,6 @@
 package dev.shortcut.runtime.train;
 
+import dev.shortcut.runtime.Architecture;
 import dev.shortcut.runtime.DoubleNetwork;
 import dev.shortcut.runtime.FloatNetwork;
 import dev.shortcut.runtime.Network;
@@ -45,7 +46,7 @@ final class Diagnosis {
     if (broken != null) {
       return broken;
     }
-    List<dev.shortcut.runtime.Architecture.DenseLayer> layers = net.architecture().layers();
+    List<Architecture.DenseLayer> layers = net.architecture().layers();
     String unseen;
     try {
       int layer = net.firstNonFiniteLayer(b);
@@ -176,9 +177,8 @@ final class Diagnosis {
     };
   }
 
-  /** {@code [row, column]} of array index {@code i} within tensor {@code p}. */
+  /** Where array index {@code i} sits within tensor {@code p}. */
   private static String position(ParameterTable.Parameter p, int i) {
-    int k = i - p.offset();
-    return p.shape().length > 1 ? "[" + k / p.shape()[1] + ", " + k % p.shape()[1] + "]" : "[" + k + "]";
+    return p.position(i - p.offset());
   }
 }
