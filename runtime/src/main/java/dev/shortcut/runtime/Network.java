@@ -31,6 +31,20 @@ public interface Network {
   /** Sets every parameter gradient to zero; call once per step before {@link #backward}. */
   void zeroGradients();
 
+  /**
+   * For diagnostics after {@link #forward}: the index, in {@code architecture().layers()}, of the
+   * first dense layer in forward order whose output rows {@code [0, batch)} hold a NaN or an
+   * infinity, or -1 when every layer's output is finite. Training asks only after an output that
+   * is not finite, to name the layer where it began.
+   *
+   * <p>The default cannot see the activations and throws {@link UnsupportedOperationException};
+   * training then names the output instead. A network that keeps its activations implements it
+   * with {@link dev.shortcut.runtime.kernel.Kernels#firstNonFinite(float[], int, int)}.
+   */
+  default int firstNonFiniteLayer(int batch) {
+    throw new UnsupportedOperationException(name() + " does not report its layers' outputs");
+  }
+
   /** Simple name of the generated class. */
   default String name() {
     return architecture().name();

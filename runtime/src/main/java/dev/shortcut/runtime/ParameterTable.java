@@ -37,9 +37,15 @@ public final class ParameterTable {
     public String shapeString() {
       return Arrays.toString(shape);
     }
+
+    /** Where element {@code element} (counted from this tensor's start) sits: {@code [row, column]} or {@code [i]}. */
+    public String position(int element) {
+      return shape.length > 1 ? "[" + element / shape[1] + ", " + element % shape[1] + "]" : "[" + element + "]";
+    }
   }
 
   private final List<Parameter> parameters;
+  private final List<Parameter> byOffset;
   private final Map<String, Parameter> byName;
   private final int totalSize;
 
@@ -53,7 +59,7 @@ public final class ParameterTable {
     }
     List<Parameter> sorted = new ArrayList<>(parameters);
     sorted.sort(Comparator.comparingInt(Parameter::offset));
-    int next = 0;
+    long next = 0;
     for (Parameter p : sorted) {
       if (p.offset() != next) {
         throw new IllegalStateException(
@@ -61,7 +67,11 @@ public final class ParameterTable {
       }
       next += p.size();
     }
-    this.totalSize = next;
+    if (next > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException(next + " parameters are more than one Java array holds");
+    }
+    this.byOffset = Collections.unmodifiableList(sorted);
+    this.totalSize = (int) next;
   }
 
   static ParameterTable of(List<Architecture.DenseLayer> layers, List<Architecture.Block> blocks) {
@@ -80,7 +90,7 @@ public final class ParameterTable {
                 b.projectionName(),
                 new int[] {b.outputs(), b.inputs()},
                 b.projectionOffset(),
-                b.outputs() * b.inputs(),
+                size(b.projectionName(), b.outputs(), b.inputs()),
                 Role.PROJECTION,
                 b.projectionInit(),
                 b.inputs(),
@@ -93,7 +103,7 @@ public final class ParameterTable {
               l.weightName(),
               new int[] {l.units(), l.inputs()},
               l.weightOffset(),
-              l.units() * l.inputs(),
+              size(l.weightName(), l.units(), l.inputs()),
               Role.WEIGHT,
               l.init(),
               l.inputs(),
@@ -114,6 +124,16 @@ public final class ParameterTable {
     return new ParameterTable(list);
   }
 
+  /** {@code rows × columns}, or an error when one Java array cannot hold it. */
+  private static int size(String name, int rows, int columns) {
+    long size = (long) rows * columns;
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException(name + " has " + rows + " × " + columns + " = " + size
+          + " elements, more than one Java array holds");
+    }
+    return (int) size;
+  }
+
   /** All tensors in forward order. */
   public List<Parameter> all() {
     return parameters;
@@ -127,6 +147,24 @@ public final class ParameterTable {
   /** Number of scalars in all tensors together. */
   public int totalSize() {
     return totalSize;
+  }
+
+  /** The tensor that holds element {@code index} of the parameter (or gradient) array. */
+  public Parameter at(int index) {
+    if (index < 0 || index >= totalSize) {
+      throw new IndexOutOfBoundsException("parameter index " + index + " outside [0, " + totalSize + ")");
+    }
+    int low = 0;
+    int high = byOffset.size() - 1;
+    while (low < high) { // the last tensor starting at or before index
+      int mid = (low + high + 1) >>> 1;
+      if (byOffset.get(mid).offset() <= index) {
+        low = mid;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return byOffset.get(low);
   }
 
   /** Whether a tensor of this name exists. */

@@ -1,18 +1,29 @@
 package dev.shortcut.runtime.checkpoint;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +34,25 @@ import java.util.Map;
  * {..}}} padded with spaces to a multiple of 8, then the tensors' little-endian bytes, offsets
  * counted from the end of the header. Files written here load in PyTorch's {@code safetensors},
  * and the other way round (F32 and F64).
+ *
+ * <p>Reading checks what the reference reader checks: the header is JSON of exactly that shape
+ * (parsed by jackson-core's streaming parser, with no duplicate names and shallow nesting), every
+ * size is consistent, and the tensors' byte ranges tile the data exactly, with no gap, overlap or
+ * trailing byte.
  */
 public final class SafeTensors {
   /** Headers larger than this are taken as corruption, not allocated. */
   static final long MAX_HEADER = 100L << 20;
+  /** Largest file read or written: one Java array holds it. */
+  static final long MAX_FILE = Integer.MAX_VALUE - 8;
+  /** Suffix of the temporary file a save writes beside its target before renaming it. */
+  static final String TEMPORARY_SUFFIX = ".tmp";
+
+  /** The header is at most three levels deep; anything deeper is corruption, not recursion. */
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(3).build())
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
 
   /** One tensor: name, dtype ({@code F32} or {@code F64}), shape and little-endian bytes. */
   public record Tensor(String name, String dtype, long[] shape, byte[] data) {
@@ -41,14 +67,14 @@ public final class SafeTensors {
 
     /** A tensor of floats copied from {@code values[offset .. offset+size)}. */
     public static Tensor ofFloats(String name, long[] shape, float[] values, int offset, int size) {
-      ByteBuffer b = ByteBuffer.allocate(size * 4).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(size, 4)).order(ByteOrder.LITTLE_ENDIAN);
       b.asFloatBuffer().put(values, offset, size);
       return new Tensor(name, "F32", shape, b.array());
     }
 
     /** A tensor of doubles. */
     public static Tensor ofDoubles(String name, long[] shape, double[] values, int offset, int size) {
-      ByteBuffer b = ByteBuffer.allocate(size * 8).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(size, 8)).order(ByteOrder.LITTLE_ENDIAN);
       b.asDoubleBuffer().put(values, offset, size);
       return new Tensor(name, "F64", shape, b.array());
     }
@@ -76,6 +102,19 @@ public final class SafeTensors {
         }
       }
     }
+
+    /** The index of the first NaN or infinite element, or -1. */
+    public long firstNonFinite() {
+      ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+      int size = dtype.equals("F64") ? 8 : 4;
+      for (int i = 0; i < data.length / size; i++) {
+        double v = size == 8 ? b.getDouble(8 * i) : b.getFloat(4 * i);
+        if (!Double.isFinite(v)) {
+          return i;
+        }
+      }
+      return -1;
+    }
   }
 
   /** A whole file: tensors in file order and the string metadata. */
@@ -85,35 +124,48 @@ public final class SafeTensors {
 
   /** The file's bytes: header and data, tensors in the given order. */
   public static byte[] encode(List<Tensor> tensors, Map<String, String> metadata) {
-    StringBuilder header = new StringBuilder("{");
-    boolean first = true;
-    if (!metadata.isEmpty()) {
-      header.append("\"__metadata__\":{");
-      boolean f = true;
-      for (Map.Entry<String, String> e : metadata.entrySet()) {
-        header.append(f ? "" : ",").append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
-        f = false;
-      }
-      header.append('}');
-      first = false;
-    }
+    ByteArrayOutputStream json = new ByteArrayOutputStream();
     long offset = 0;
-    for (Tensor t : tensors) {
-      header.append(first ? "" : ",").append(Json.quote(t.name())).append(":{\"dtype\":\"").append(t.dtype())
-          .append("\",\"shape\":[");
-      for (int i = 0; i < t.shape().length; i++) {
-        header.append(i == 0 ? "" : ",").append(t.shape()[i]);
+    try (JsonGenerator g = JSON.createGenerator(json, JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      if (!metadata.isEmpty()) {
+        g.writeFieldName("__metadata__");
+        g.writeStartObject();
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+          g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
       }
-      header.append("],\"data_offsets\":[").append(offset).append(',').append(offset + t.data().length).append("]}");
-      offset += t.data().length;
-      first = false;
+      for (Tensor t : tensors) {
+        g.writeFieldName(t.name());
+        g.writeStartObject();
+        g.writeStringField("dtype", t.dtype());
+        g.writeFieldName("shape");
+        g.writeStartArray();
+        for (long d : t.shape()) {
+          g.writeNumber(d);
+        }
+        g.writeEndArray();
+        g.writeFieldName("data_offsets");
+        g.writeStartArray();
+        g.writeNumber(offset);
+        g.writeNumber(offset + t.data().length);
+        g.writeEndArray();
+        g.writeEndObject();
+        offset += t.data().length;
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("writing JSON to memory failed", e); // a byte array cannot fail
     }
-    header.append('}');
-    byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
-    int padded = (json.length + 7) / 8 * 8;
-    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
-    out.putLong(padded).put(json);
-    for (int i = json.length; i < padded; i++) {
+    int padded = (json.size() + 7) / 8 * 8;
+    long total = 8L + padded + offset;
+    if (total > MAX_FILE) {
+      throw new IllegalArgumentException("the tensors need " + total + " bytes; one file holds at most " + MAX_FILE);
+    }
+    ByteBuffer out = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
+    out.putLong(padded).put(json.toByteArray());
+    for (int i = json.size(); i < padded; i++) {
       out.put((byte) ' ');
     }
     for (Tensor t : tensors) {
@@ -123,43 +175,150 @@ public final class SafeTensors {
   }
 
   /**
-   * Writes atomically: a temporary file in the same directory, forced to disk, then renamed over
-   * {@code file}, so a crash never leaves a half-written checkpoint in place of a good one.
+   * Writes atomically: the bytes go to {@code <file>.tmp} beside the target, forced to disk, then
+   * renamed over {@code file}, so a crash never leaves a half-written checkpoint in place of a good
+   * one. A temporary file left by an interrupted save is removed first; a failed save removes its
+   * own and leaves the previous checkpoint as it was.
    */
   public static void write(Path file, List<Tensor> tensors, Map<String, String> metadata) throws IOException {
-    byte[] bytes = encode(tensors, metadata);
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    writeAtomically(file, encode(tensors, metadata), tmp -> FileChannel.open(tmp,
+        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  /** Opens the temporary file for writing; tests substitute a failing device. */
+  @FunctionalInterface
+  interface Opener {
+    FileChannel open(Path temporary) throws IOException;
+  }
+
+  /** The temporary file a save of {@code file} writes first. */
+  static Path temporaryFile(Path file) {
+    Path target = file.toAbsolutePath();
+    return target.resolveSibling(target.getFileName() + TEMPORARY_SUFFIX);
+  }
+
+  static void writeAtomically(Path file, byte[] bytes, Opener opener) throws CheckpointException {
+    Path target = file.toAbsolutePath();
+    Path dir = target.getParent();
+    createDirectory(file, dir);
+    if (Files.isDirectory(target)) {
+      throw new CheckpointException(file, "cannot save: it is a directory");
+    }
+    Path tmp = temporaryFile(file);
+    removeStale(file, tmp);
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-           OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-        out.write(bytes);
-        out.flush();
+      try (FileChannel ch = opener.open(tmp)) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
         ch.force(true);
       }
       try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
-    } finally {
-      Files.deleteIfExists(tmp);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the save already failed; the next save removes the leftover
+      }
+      throw new CheckpointException(file, "cannot save (" + reason(e) + "); the previous checkpoint, if any, "
+          + "is unchanged", e);
     }
+    syncDirectory(dir);
+  }
+
+  /** Creates the target's directory, saying which part of the path is in the way when one is a file. */
+  private static void createDirectory(Path file, Path dir) throws CheckpointException {
+    for (Path p = dir; p != null; p = p.getParent()) {
+      if (Files.exists(p)) {
+        if (!Files.isDirectory(p)) {
+          throw new CheckpointException(file, "cannot save: " + p + " is a file, not a directory");
+        }
+        break;
+      }
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new CheckpointException(file, "cannot create the directory " + dir + " (" + reason(e) + ")", e);
+    }
+  }
+
+  /**
+   * Removes what an interrupted save of {@code file} left: {@code <name>.tmp}, and the randomly
+   * named {@code .<name><digits>.tmp} files that earlier versions wrote.
+   */
+  private static void removeStale(Path file, Path tmp) throws CheckpointException {
+    String legacyPrefix = "." + tmp.getFileName().toString()
+        .substring(0, tmp.getFileName().toString().length() - TEMPORARY_SUFFIX.length());
+    try {
+      Files.deleteIfExists(tmp);
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp.getParent(), p -> {
+        String n = p.getFileName().toString();
+        return n.startsWith(legacyPrefix) && n.endsWith(TEMPORARY_SUFFIX)
+            && n.length() > legacyPrefix.length() + TEMPORARY_SUFFIX.length()
+            && n.substring(legacyPrefix.length(), n.length() - TEMPORARY_SUFFIX.length()).chars()
+                .allMatch(Character::isDigit);
+      })) {
+        for (Path stale : entries) {
+          Files.deleteIfExists(stale);
+        }
+      }
+    } catch (IOException e) {
+      throw new CheckpointException(file, "cannot save: the temporary file " + tmp
+          + " left by an earlier save cannot be removed (" + reason(e) + ")", e);
+    }
+  }
+
+  /** Makes the rename durable; not every platform can open a directory, which is fine. */
+  private static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // the rename is atomic either way; only its durability across a power cut is at stake
+    }
+  }
+
+  private static String reason(IOException e) {
+    String m = e.getMessage();
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory: " + m;
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied: " + m;
+    }
+    return m == null ? e.getClass().getSimpleName() : m;
   }
 
   /** Reads and validates a whole file; nothing is returned unless everything checks out. */
   public static Contents read(Path file) throws CheckpointException {
     byte[] bytes;
     try {
+      if (Files.isDirectory(file)) {
+        throw new CheckpointException(file, "is a directory, not a checkpoint file");
+      }
+      long size = Files.size(file);
+      if (size > MAX_FILE) {
+        throw new CheckpointException(file, "holds " + size + " bytes; Shortcut reads checkpoints of at most "
+            + MAX_FILE);
+      }
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new CheckpointException(file, "no such file");
+    } catch (CheckpointException e) {
+      throw e;
     } catch (IOException e) {
-      throw new CheckpointException(file, "cannot read: " + e.getMessage(), e);
+      throw new CheckpointException(file, "cannot read: " + reason(e), e);
     }
     return decode(file, bytes);
   }
+
+  /** One header entry before its data is checked. */
+  private record Entry(String name, String dtype, long[] shape, long begin, long end) {}
 
   /** Parses bytes read from {@code file} (named in errors). */
   public static Contents decode(Path file, byte[] bytes) throws CheckpointException {
@@ -175,71 +334,172 @@ public final class SafeTensors {
       throw new CheckpointException(file, "truncated: the header needs " + headerLength + " bytes, the file has "
           + (bytes.length - 8) + " after the length");
     }
-    Object parsed;
+    Map<String, String> metadata = new LinkedHashMap<>();
+    List<Entry> entries = new ArrayList<>();
     try {
-      parsed = Json.parse(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException e) {
+      parseHeader(bytes, (int) headerLength, entries, metadata);
+    } catch (JsonProcessingException e) {
+      String at = e.getLocation() == null || e.getLocation().getByteOffset() < 0 ? ""
+          : " (at byte " + (8 + e.getLocation().getByteOffset()) + ")";
+      throw new CheckpointException(file, "corrupt header: " + e.getOriginalMessage() + at);
+    } catch (IOException e) {
       throw new CheckpointException(file, "corrupt header: " + e.getMessage());
-    }
-    if (!(parsed instanceof Map<?, ?> header)) {
-      throw new CheckpointException(file, "corrupt header: not a JSON object");
     }
     long dataStart = 8 + headerLength;
     long dataLength = bytes.length - dataStart;
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    Map<String, String> metadata = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
-    long covered = 0;
-    for (Map.Entry<?, ?> e : header.entrySet()) {
-      String name = (String) e.getKey();
-      if (name.equals("__metadata__")) {
-        if (e.getValue() instanceof Map<?, ?> meta) {
-          meta.forEach((k, v) -> metadata.put(String.valueOf(k), String.valueOf(v)));
-        }
-        continue;
-      }
-      try {
-        Map<?, ?> info = (Map<?, ?>) e.getValue();
-        String dtype = (String) info.get("dtype");
-        List<?> shapeList = (List<?>) info.get("shape");
-        List<?> offsets = (List<?>) info.get("data_offsets");
-        int size = switch (dtype) {
-          case "F32" -> 4;
-          case "F64" -> 8;
-          default -> throw new IllegalArgumentException("dtype " + dtype + " is not supported (F32 or F64)");
-        };
-        long[] shape = new long[shapeList.size()];
-        long elements = 1;
-        for (int i = 0; i < shape.length; i++) {
-          shape[i] = (Long) shapeList.get(i);
-          elements = Math.multiplyExact(elements, shape[i]);
-        }
-        long begin = (Long) offsets.get(0);
-        long end = (Long) offsets.get(1);
-        if (begin < 0 || end < begin || end > dataLength) {
-          problems.add(name + ": data [" + begin + ", " + end + ") lies outside the " + dataLength
-              + " data bytes (truncated file?)");
-          continue;
-        }
-        if (end - begin != elements * size) {
-          problems.add(name + ": shape " + java.util.Arrays.toString(shape) + " of " + dtype + " needs "
-              + elements * size + " bytes, the offsets give " + (end - begin));
-          continue;
-        }
-        covered += end - begin;
-        byte[] data = java.util.Arrays.copyOfRange(bytes, (int) (dataStart + begin), (int) (dataStart + end));
-        tensors.put(name, new Tensor(name, dtype, shape, data));
-      } catch (ClassCastException | NullPointerException | IllegalArgumentException | IndexOutOfBoundsException
-          | ArithmeticException ex) {
-        problems.add(name + ": malformed entry (" + ex.getMessage() + ")");
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    for (Entry e : entries) {
+      String problem = check(e);
+      if (problem != null) {
+        problems.add(e.name() + ": " + problem);
       }
     }
-    if (problems.isEmpty() && covered != dataLength) {
-      problems.add("the tensors cover " + covered + " of " + dataLength + " data bytes");
+    if (problems.isEmpty()) {
+      problems.addAll(tiling(entries, dataLength));
     }
     if (!problems.isEmpty()) {
       throw new CheckpointException(file, "corrupt: " + String.join("; ", problems));
     }
+    for (Entry e : entries) {
+      byte[] data = Arrays.copyOfRange(bytes, (int) (dataStart + e.begin()), (int) (dataStart + e.end()));
+      tensors.put(e.name(), new Tensor(e.name(), e.dtype(), e.shape(), data));
+    }
     return new Contents(tensors, metadata);
+  }
+
+  /** What is wrong with one entry on its own, or null. */
+  private static String check(Entry e) {
+    int size = switch (e.dtype()) {
+      case "F32" -> 4;
+      case "F64" -> 8;
+      default -> 0;
+    };
+    if (size == 0) {
+      return "dtype " + e.dtype() + " is not supported (Shortcut reads F32 and F64)";
+    }
+    long elements = 1;
+    for (long d : e.shape()) {
+      elements = d == 0 ? 0 : elements > Long.MAX_VALUE / 8 / d ? -1 : elements * d;
+      if (elements < 0) {
+        return "shape " + Arrays.toString(e.shape()) + " is too large";
+      }
+    }
+    if (e.end() < e.begin()) {
+      return "data_offsets [" + e.begin() + ", " + e.end() + "] end before they begin";
+    }
+    if (e.end() - e.begin() != elements * size) {
+      return "shape " + Arrays.toString(e.shape()) + " of " + e.dtype() + " needs " + elements * size
+          + " bytes, the offsets give " + (e.end() - e.begin());
+    }
+    return null;
+  }
+
+  /** The byte ranges, in order, must cover {@code [0, dataLength)} exactly once. */
+  private static List<String> tiling(List<Entry> entries, long dataLength) {
+    List<Entry> sorted = new ArrayList<>(entries);
+    sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+    List<String> problems = new ArrayList<>();
+    long next = 0;
+    String previous = null;
+    for (Entry e : sorted) {
+      if (e.begin() < next) {
+        problems.add(e.name() + ": data [" + e.begin() + ", " + e.end() + ") overlaps " + previous);
+      } else if (e.begin() > next) {
+        problems.add("bytes [" + next + ", " + e.begin() + ") before " + e.name() + " belong to no tensor");
+      }
+      if (e.end() > dataLength) {
+        problems.add(e.name() + ": data [" + e.begin() + ", " + e.end() + ") lies outside the " + dataLength
+            + " data bytes (truncated file?)");
+      }
+      next = Math.max(next, e.end());
+      previous = e.name();
+    }
+    if (next < dataLength) {
+      problems.add("the tensors cover " + next + " of " + dataLength + " data bytes");
+    }
+    return problems;
+  }
+
+  private static void parseHeader(byte[] bytes, int length, List<Entry> entries, Map<String, String> metadata)
+      throws IOException {
+    try (JsonParser p = JSON.createParser(bytes, 8, length)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("the header is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (name.equals("__metadata__")) {
+          if (value != JsonToken.START_OBJECT) {
+            throw new IOException("__metadata__ is not an object");
+          }
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            if (p.nextToken() != JsonToken.VALUE_STRING) {
+              throw new IOException("metadata '" + key + "' is not a string");
+            }
+            metadata.put(key, p.getText());
+          }
+        } else {
+          entries.add(entry(p, name, value));
+        }
+      }
+      if (p.nextToken() != null) {
+        throw new IOException("data after the header's JSON object");
+      }
+    }
+  }
+
+  private static Entry entry(JsonParser p, String name, JsonToken value) throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      throw new IOException("entry '" + name + "' is not an object");
+    }
+    String dtype = null;
+    long[] shape = null;
+    long[] offsets = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (field) {
+        case "dtype" -> {
+          if (t != JsonToken.VALUE_STRING) {
+            throw new IOException("entry '" + name + "': dtype is not a string");
+          }
+          dtype = p.getText();
+        }
+        case "shape" -> shape = integers(p, t, name, "shape");
+        case "data_offsets" -> offsets = integers(p, t, name, "data_offsets");
+        default -> throw new IOException("entry '" + name + "' has an unknown field '" + field + "'");
+      }
+    }
+    for (Object[] required : new Object[][] {{dtype, "dtype"}, {shape, "shape"}, {offsets, "data_offsets"}}) {
+      if (required[0] == null) {
+        throw new IOException("entry '" + name + "' has no " + required[1]);
+      }
+    }
+    if (offsets.length != 2) {
+      throw new IOException("entry '" + name + "': data_offsets must be [begin, end], got " + offsets.length
+          + " numbers");
+    }
+    return new Entry(name, dtype, shape, offsets[0], offsets[1]);
+  }
+
+  /** An array of non-negative integers that fit a {@code long}. */
+  private static long[] integers(JsonParser p, JsonToken start, String name, String field) throws IOException {
+    if (start != JsonToken.START_ARRAY) {
+      throw new IOException("entry '" + name + "': " + field + " is not an array");
+    }
+    List<Long> values = new ArrayList<>();
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+          || p.getLongValue() < 0) {
+        throw new IOException("entry '" + name + "': " + field + " holds '" + p.getText()
+            + "', not an integer in [0, 2^63)");
+      }
+      values.add(p.getLongValue());
+    }
+    return values.stream().mapToLong(Long::longValue).toArray();
   }
 }

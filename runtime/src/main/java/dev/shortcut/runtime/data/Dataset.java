@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Samples in memory: features as one row-major float array, and either class labels (for
  * classification) or target rows (for regression). Batches are copied into a network's input
- * buffer by index, so training allocates nothing per batch.
+ * buffer by index, so training allocates nothing per batch. Every value is finite: a NaN or an
+ * infinity is refused when the set is made.
  *
  * <p>A set of images also carries its {@link ImageShape} ({@link #imageShape()}): each row is one
  * image stored channels last (HWC). Transforms that keep the rows' meaning ({@link #scaled},
@@ -50,6 +51,20 @@ public final class Dataset {
     }
     if (targets != null && targets.length != size * targetWidth) {
       throw new IllegalArgumentException(name + ": " + size + " samples but " + targets.length / targetWidth + " targets");
+    }
+    requireFinite(name, "feature", features, width);
+    if (targets != null) {
+      requireFinite(name, "target", targets, targetWidth);
+    }
+  }
+
+  /** A network cannot learn from NaN or infinity: name the first one. */
+  private static void requireFinite(String name, String what, float[] values, int width) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        throw new IllegalArgumentException(name + ": " + what + " " + i % width + " of sample " + i / width + " is "
+            + values[i] + "; clean or impute the data first");
+      }
     }
   }
 
@@ -179,6 +194,9 @@ public final class Dataset {
 
   /** A copy with every feature divided by {@code max} (255 for bytes): values in [0, 1]. */
   public Dataset scaled(float max) {
+    if (!(max != 0) || !Float.isFinite(max)) {
+      throw new IllegalArgumentException(name + ": cannot scale by 1/" + max);
+    }
     float[] f = features.clone();
     for (int i = 0; i < f.length; i++) {
       f[i] /= max;
@@ -198,6 +216,9 @@ public final class Dataset {
 
   /** The first {@code count} samples, for quick runs. */
   public Dataset head(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException(name + ": the first " + count + " samples? A count is ≥ 0");
+    }
     int n = Math.min(count, size);
     return new Dataset(name, Arrays.copyOf(features, n * width), width,
         labels == null ? null : Arrays.copyOf(labels, n), classes,

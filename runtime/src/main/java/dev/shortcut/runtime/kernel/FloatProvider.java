@@ -41,8 +41,20 @@ interface FloatProvider {
       float epsilon, float decay, float l2);
 
   /**
+   * The same Adam update computed but not written: the index of the first element whose new
+   * parameter or moments would be NaN or infinite, or -1 when the whole update is finite. Must
+   * compute exactly what {@link #adam} would store, so that a clean check means a clean update.
+   */
+  int adamCheck(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize,
+      float sqrtC2, float epsilon, float decay, float l2);
+
+  /**
    * One SGD update: {@code g' = g + wd·p}; without momentum {@code p -= lr·g'}; with it
    * {@code v = first ? g' : μ v + g'} and {@code p -= lr·(nesterov ? g' + μ v : v)}.
    */
   void sgd(float[] p, float[] g, float[] velocity, float lr, float wd, float mu, boolean nesterov, boolean first);
+
+  /** The same SGD update computed but not written, as {@link #adamCheck} is. */
+  int sgdCheck(float[] p, float[] g, float[] velocity, float lr, float wd, float mu, boolean nesterov,
+      boolean first);
 }

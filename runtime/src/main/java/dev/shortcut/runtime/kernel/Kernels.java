@@ -228,6 +228,21 @@ public final class Kernels {
     PROVIDER.adam(p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2);
   }
 
+  /**
+   * The Adam update above computed but not written: the index of the first parameter whose new
+   * value or moments would be NaN or infinite, or -1 when the update may be applied.
+   */
+  public static int adamCheck(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2,
+      float stepSize, float sqrtC2, float epsilon, float decay, float l2) {
+    return PROVIDER.adamCheck(p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2);
+  }
+
+  /** The SGD update below computed but not written; as {@link #adamCheck}. */
+  public static int sgdCheck(float[] p, float[] g, float[] velocity, float lr, float wd, float mu,
+      boolean nesterov, boolean first) {
+    return PROVIDER.sgdCheck(p, g, velocity, lr, wd, mu, nesterov, first);
+  }
+
   /** One SGD update (momentum when {@code velocity} is not null). */
   public static void sgdUpdate(float[] p, float[] g, float[] velocity, float lr, float wd, float mu,
       boolean nesterov, boolean first) {
@@ -316,7 +331,7 @@ public final class Kernels {
     for (int r = 0; r < rows; r++) {
       for (int j = 0; j < width; j++) {
         int i = r * width + j;
-        double d = grad[gradOff + i] * derivative(g, a[aOff + i]);
+        double d = gradient(g, a[aOff + i], grad[gradOff + i]);
         grad[gradOff + i] = d;
         biasGrad[biasGradOff + j] += d;
       }
@@ -336,6 +351,8 @@ public final class Kernels {
   }
 
   // ---- activations: one table of rules, each derivative from the output -------------------
+  // NaN and infinities pass through every rule the same way on the scalar, vector and double
+  // paths: relu(NaN) is NaN, as in PyTorch, so a broken weight shows in the output on any JVM.
 
   static float activate(Activation g, float z) {
     return (float) activate(g, (double) z);
@@ -344,7 +361,7 @@ public final class Kernels {
   static double activate(Activation g, double z) {
     switch (g) {
       case RELU:
-        return z > 0 ? z : 0;
+        return Math.max(z, 0); // NaN stays NaN (z > 0 ? z : 0 would turn it into 0)
       case NONE:
         return z;
       case TANH:
@@ -358,25 +375,71 @@ public final class Kernels {
     }
   }
 
-  static float derivative(Activation g, float a) {
-    return (float) derivative(g, (double) a);
-  }
-
-  /** {@code g'(z)} written in terms of {@code a = g(z)}. */
-  static double derivative(Activation g, double a) {
+  /**
+   * {@code ∂L/∂z} from {@code ∂L/∂a} and the output {@code a}. ReLU and leaky ReLU select by the
+   * sign of {@code a}, as PyTorch's {@code threshold_backward} does and as the vector kernel's
+   * blend does: where {@code a ≤ 0} the gradient is 0 (or scaled by the slope), elsewhere, a NaN
+   * output included, it passes unchanged.
+   */
+  static float gradient(Activation g, float a, float grad) {
     switch (g) {
       case RELU:
-        return a > 0 ? 1 : 0;
+        return a <= 0 ? 0f : grad;
+      case LEAKY_RELU:
+        return a <= 0 ? grad * (float) Activation.LEAKY_SLOPE : grad;
+      default:
+        return grad * (float) derivative(g, (double) a);
+    }
+  }
+
+  /** Double-precision {@link #gradient(Activation, float, float)}. */
+  static double gradient(Activation g, double a, double grad) {
+    switch (g) {
+      case RELU:
+        return a <= 0 ? 0 : grad;
+      case LEAKY_RELU:
+        return a <= 0 ? grad * Activation.LEAKY_SLOPE : grad;
+      default:
+        return grad * derivative(g, a);
+    }
+  }
+
+  /** {@code g'(z)} written in terms of {@code a = g(z)}, for the smooth activations. */
+  static double derivative(Activation g, double a) {
+    switch (g) {
       case NONE:
         return 1;
       case TANH:
         return 1 - a * a;
       case SIGMOID:
         return a * (1 - a);
-      case LEAKY_RELU:
-        return a > 0 ? 1 : Activation.LEAKY_SLOPE;
       default:
-        throw new AssertionError(g);
+        throw new AssertionError(g + " selects by sign; see gradient()");
     }
+  }
+
+  // ---- finiteness --------------------------------------------------------------------------
+
+  /**
+   * The index of the first NaN or infinity in {@code a[from, to)}, or -1: for diagnostics after a
+   * loss that is not finite, and for generated networks that report which layer's output broke.
+   */
+  public static int firstNonFinite(float[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!Float.isFinite(a[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Double-precision {@link #firstNonFinite(float[], int, int)}. */
+  public static int firstNonFinite(double[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!Double.isFinite(a[i])) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

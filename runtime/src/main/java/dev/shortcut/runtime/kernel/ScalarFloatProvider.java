@@ -59,7 +59,7 @@ final class ScalarFloatProvider implements FloatProvider {
     for (int r = 0; r < rows; r++) {
       for (int j = 0; j < width; j++) {
         int i = r * width + j;
-        float d = grad[gradOff + i] * Kernels.derivative(g, a[aOff + i]);
+        float d = Kernels.gradient(g, a[aOff + i], grad[gradOff + i]);
         grad[gradOff + i] = d;
         biasGrad[biasGradOff + j] += d;
       }
@@ -76,37 +76,72 @@ final class ScalarFloatProvider implements FloatProvider {
   @Override
   public void adam(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize,
       float sqrtC2, float epsilon, float decay, float l2) {
-    adam(0, p.length, p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2);
+    adam(0, p.length, p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2, true);
   }
 
-  /** Adam on elements {@code [from, to)}: the reference, and the vector kernel's remainder. */
-  static void adam(int from, int to, float[] p, float[] g, float[] m, float[] v, float beta1, float beta2,
-      float stepSize, float sqrtC2, float epsilon, float decay, float l2) {
+  @Override
+  public int adamCheck(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize,
+      float sqrtC2, float epsilon, float decay, float l2) {
+    return adam(0, p.length, p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2, false);
+  }
+
+  /**
+   * Adam on elements {@code [from, to)}: the reference, and the vector kernel's remainder. With
+   * {@code commit} false nothing is written; the result is the first element whose new parameter
+   * or moments would not be finite, or -1.
+   */
+  static int adam(int from, int to, float[] p, float[] g, float[] m, float[] v, float beta1, float beta2,
+      float stepSize, float sqrtC2, float epsilon, float decay, float l2, boolean commit) {
     for (int i = from; i < to; i++) {
       float grad = g[i] + l2 * p[i];
-      m[i] = beta1 * m[i] + (1 - beta1) * grad;
-      v[i] = beta2 * v[i] + (1 - beta2) * grad * grad;
-      p[i] = p[i] * decay - stepSize * m[i] / ((float) Math.sqrt(v[i]) / sqrtC2 + epsilon);
+      float mi = beta1 * m[i] + (1 - beta1) * grad;
+      float vi = beta2 * v[i] + (1 - beta2) * grad * grad;
+      float pi = p[i] * decay - stepSize * mi / ((float) Math.sqrt(vi) / sqrtC2 + epsilon);
+      if (commit) {
+        m[i] = mi;
+        v[i] = vi;
+        p[i] = pi;
+      } else if (!(Float.isFinite(pi) && Float.isFinite(mi) && Float.isFinite(vi))) {
+        return i;
+      }
     }
+    return -1;
   }
 
   @Override
   public void sgd(float[] p, float[] g, float[] velocity, float lr, float wd, float mu, boolean nesterov,
       boolean first) {
-    sgd(0, p.length, p, g, velocity, lr, wd, mu, nesterov, first);
+    sgd(0, p.length, p, g, velocity, lr, wd, mu, nesterov, first, true);
   }
 
-  /** SGD on elements {@code [from, to)}: the reference, and the vector kernel's remainder. */
-  static void sgd(int from, int to, float[] p, float[] g, float[] velocity, float lr, float wd, float mu,
-      boolean nesterov, boolean first) {
+  @Override
+  public int sgdCheck(float[] p, float[] g, float[] velocity, float lr, float wd, float mu, boolean nesterov,
+      boolean first) {
+    return sgd(0, p.length, p, g, velocity, lr, wd, mu, nesterov, first, false);
+  }
+
+  /** SGD on elements {@code [from, to)}, committed or only checked, as {@link #adam} is. */
+  static int sgd(int from, int to, float[] p, float[] g, float[] velocity, float lr, float wd, float mu,
+      boolean nesterov, boolean first, boolean commit) {
     for (int i = from; i < to; i++) {
       float grad = g[i] + wd * p[i];
+      float vi = 0f;
+      float pi;
       if (velocity == null) {
-        p[i] -= lr * grad;
+        pi = p[i] - lr * grad;
       } else {
-        velocity[i] = first ? grad : mu * velocity[i] + grad;
-        p[i] -= lr * (nesterov ? grad + mu * velocity[i] : velocity[i]);
+        vi = first ? grad : mu * velocity[i] + grad;
+        pi = p[i] - lr * (nesterov ? grad + mu * vi : vi);
+      }
+      if (commit) {
+        if (velocity != null) {
+          velocity[i] = vi;
+        }
+        p[i] = pi;
+      } else if (!(Float.isFinite(pi) && Float.isFinite(vi))) {
+        return i;
       }
     }
+    return -1;
   }
 }

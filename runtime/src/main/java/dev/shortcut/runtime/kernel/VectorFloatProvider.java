@@ -422,7 +422,7 @@ final class VectorFloatProvider implements FloatProvider {
         FloatVector.fromArray(S, biasGrad, biasGradOff + j).add(d).intoArray(biasGrad, biasGradOff + j);
       }
       for (int j = wv; j < width; j++) {
-        float d = grad[gr + j] * Kernels.derivative(g, a[ar + j]);
+        float d = Kernels.gradient(g, a[ar + j], grad[gr + j]);
         grad[gr + j] = d;
         biasGrad[biasGradOff + j] += d;
       }
@@ -456,7 +456,30 @@ final class VectorFloatProvider implements FloatProvider {
       FloatVector denominator = vv.sqrt().div(sqrtC2).add(epsilon);
       pv.mul(decay).sub(mv.mul(stepSize).div(denominator)).intoArray(p, i);
     }
-    ScalarFloatProvider.adam(nv, n, p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2);
+    ScalarFloatProvider.adam(nv, n, p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2, true);
+  }
+
+  @Override
+  public int adamCheck(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize,
+      float sqrtC2, float epsilon, float decay, float l2) {
+    // The loop of adam() with its stores replaced by a finiteness test; kept as a separate method
+    // so that the update's own loop stays exactly as it was.
+    int n = p.length;
+    int nv = S.loopBound(n);
+    for (int i = 0; i < nv; i += L) {
+      FloatVector pv = FloatVector.fromArray(S, p, i);
+      FloatVector grad = FloatVector.fromArray(S, g, i).add(pv.mul(l2));
+      FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(grad.mul(1 - beta1));
+      FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(grad.mul(grad).mul(1 - beta2));
+      FloatVector denominator = vv.sqrt().div(sqrtC2).add(epsilon);
+      FloatVector next = pv.mul(decay).sub(mv.mul(stepSize).div(denominator));
+      VectorMask<Float> finite = next.test(VectorOperators.IS_FINITE)
+          .and(mv.test(VectorOperators.IS_FINITE)).and(vv.test(VectorOperators.IS_FINITE));
+      if (!finite.allTrue()) {
+        return i + finite.not().firstTrue();
+      }
+    }
+    return ScalarFloatProvider.adam(nv, n, p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2, false);
   }
 
   @Override
@@ -475,6 +498,29 @@ final class VectorFloatProvider implements FloatProvider {
       }
       pv.sub(step.mul(lr)).intoArray(p, i);
     }
-    ScalarFloatProvider.sgd(nv, n, p, g, velocity, lr, wd, mu, nesterov, first);
+    ScalarFloatProvider.sgd(nv, n, p, g, velocity, lr, wd, mu, nesterov, first, true);
+  }
+
+  @Override
+  public int sgdCheck(float[] p, float[] g, float[] velocity, float lr, float wd, float mu, boolean nesterov,
+      boolean first) {
+    int n = p.length;
+    int nv = S.loopBound(n);
+    for (int i = 0; i < nv; i += L) {
+      FloatVector pv = FloatVector.fromArray(S, p, i);
+      FloatVector grad = FloatVector.fromArray(S, g, i).add(pv.mul(wd));
+      FloatVector step = grad;
+      VectorMask<Float> finite = S.maskAll(true);
+      if (velocity != null) {
+        FloatVector vel = first ? grad : FloatVector.fromArray(S, velocity, i).mul(mu).add(grad);
+        finite = vel.test(VectorOperators.IS_FINITE);
+        step = nesterov ? grad.add(vel.mul(mu)) : vel;
+      }
+      finite = finite.and(pv.sub(step.mul(lr)).test(VectorOperators.IS_FINITE));
+      if (!finite.allTrue()) {
+        return i + finite.not().firstTrue();
+      }
+    }
+    return ScalarFloatProvider.sgd(nv, n, p, g, velocity, lr, wd, mu, nesterov, first, false);
   }
 }

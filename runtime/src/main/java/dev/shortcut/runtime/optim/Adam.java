@@ -16,8 +16,15 @@ public final class Adam extends Optimizer {
 
   private Adam(double lr, double beta1, double beta2, double epsilon, double weightDecay, boolean decoupled) {
     super(lr, weightDecay);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
+    this.beta1 = coefficient("β1", beta1);
+    this.beta2 = coefficient("β2", beta2);
+    if (!(epsilon > 0) || epsilon == Double.POSITIVE_INFINITY) {
+      throw new IllegalArgumentException("ε must be finite and > 0, got " + epsilon);
+    }
+    if (decoupled && lr * weightDecay >= 1) {
+      throw new IllegalArgumentException("decoupled weight decay multiplies every weight by 1 − lr·λ each step; "
+          + "lr·λ = " + lr * weightDecay + " would zero or flip them: make it < 1");
+    }
     this.epsilon = epsilon;
     this.decoupled = decoupled;
   }
@@ -48,6 +55,11 @@ public final class Adam extends Optimizer {
   }
 
   @Override
+  public Adam fresh() {
+    return new Adam(learningRate(), beta1, beta2, epsilon, weightDecay(), decoupled);
+  }
+
+  @Override
   public String name() {
     return decoupled ? "adamw" : "adam";
   }
@@ -69,7 +81,27 @@ public final class Adam extends Optimizer {
   }
 
   @Override
+  int check(float[] p, float[] g, float[][] state, double rate, long t) {
+    double c1 = 1 - Math.pow(beta1, t);
+    double c2 = 1 - Math.pow(beta2, t);
+    float decay = decoupled ? (float) (1 - rate * weightDecay()) : 1f;
+    float l2 = decoupled ? 0f : (float) weightDecay();
+    return Kernels.adamCheck(p, g, state[0], state[1], (float) beta1, (float) beta2, (float) (rate / c1),
+        (float) Math.sqrt(c2), (float) epsilon, decay, l2);
+  }
+
+  @Override
   void update(double[] p, double[] g, double[][] state, double rate, long t) {
+    update(p, g, state, rate, t, true);
+  }
+
+  @Override
+  int check(double[] p, double[] g, double[][] state, double rate, long t) {
+    return update(p, g, state, rate, t, false);
+  }
+
+  /** The double-precision update, written or only checked (first non-finite index, or -1). */
+  private int update(double[] p, double[] g, double[][] state, double rate, long t, boolean commit) {
     double[] m = state[0];
     double[] v = state[1];
     double c1 = 1 - Math.pow(beta1, t);
@@ -78,9 +110,17 @@ public final class Adam extends Optimizer {
     double l2 = decoupled ? 0 : weightDecay();
     for (int i = 0; i < p.length; i++) {
       double grad = g[i] + l2 * p[i];
-      m[i] = beta1 * m[i] + (1 - beta1) * grad;
-      v[i] = beta2 * v[i] + (1 - beta2) * grad * grad;
-      p[i] = p[i] * decay - rate * (m[i] / c1) / (Math.sqrt(v[i] / c2) + epsilon);
+      double mi = beta1 * m[i] + (1 - beta1) * grad;
+      double vi = beta2 * v[i] + (1 - beta2) * grad * grad;
+      double pi = p[i] * decay - rate * (mi / c1) / (Math.sqrt(vi / c2) + epsilon);
+      if (commit) {
+        m[i] = mi;
+        v[i] = vi;
+        p[i] = pi;
+      } else if (!(Double.isFinite(pi) && Double.isFinite(mi) && Double.isFinite(vi))) {
+        return i;
+      }
     }
+    return -1;
   }
 }

@@ -25,6 +25,9 @@ public final class GradientClipping {
 
   /** Clips in place; returns the norm before clipping. */
   public static double clipByGlobalNorm(Network network, double maxNorm) {
+    if (!(maxNorm > 0) || maxNorm == Double.POSITIVE_INFINITY) {
+      throw new IllegalArgumentException("the clipping norm must be finite and > 0, got " + maxNorm);
+    }
     double norm = globalNorm(network);
     if (norm > maxNorm && Double.isFinite(norm)) {
       double scale = maxNorm / norm;

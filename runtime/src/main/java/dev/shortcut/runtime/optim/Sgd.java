@@ -14,10 +14,10 @@ public final class Sgd extends Optimizer {
 
   private Sgd(double learningRate, double momentum, boolean nesterov, double weightDecay) {
     super(learningRate, weightDecay);
-    if (momentum < 0 || momentum >= 1) {
-      throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+    this.momentum = coefficient("momentum", momentum);
+    if (nesterov && momentum == 0) {
+      throw new IllegalArgumentException("Nesterov momentum needs a momentum in (0, 1), got 0");
     }
-    this.momentum = momentum;
     this.nesterov = nesterov;
   }
 
@@ -42,6 +42,11 @@ public final class Sgd extends Optimizer {
   }
 
   @Override
+  public Sgd fresh() {
+    return new Sgd(learningRate(), momentum, nesterov, weightDecay());
+  }
+
+  @Override
   public String name() {
     return nesterov ? "sgd-nesterov" : momentum > 0 ? "sgd-momentum" : "sgd";
   }
@@ -58,19 +63,44 @@ public final class Sgd extends Optimizer {
   }
 
   @Override
+  int check(float[] p, float[] g, float[][] state, double rate, long t) {
+    return Kernels.sgdCheck(p, g, momentum == 0 ? null : state[0], (float) rate, (float) weightDecay(),
+        (float) momentum, nesterov, t == 1);
+  }
+
+  @Override
   void update(double[] p, double[] g, double[][] state, double rate, long t) {
+    update(p, g, state, rate, t, true);
+  }
+
+  @Override
+  int check(double[] p, double[] g, double[][] state, double rate, long t) {
+    return update(p, g, state, rate, t, false);
+  }
+
+  /** The double-precision update, written or only checked (first non-finite index, or -1). */
+  private int update(double[] p, double[] g, double[][] state, double rate, long t, boolean commit) {
     double wd = weightDecay();
-    if (momentum == 0) {
-      for (int i = 0; i < p.length; i++) {
-        p[i] -= rate * (g[i] + wd * p[i]);
-      }
-      return;
-    }
-    double[] v = state[0];
+    double[] v = momentum == 0 ? null : state[0];
     for (int i = 0; i < p.length; i++) {
       double grad = g[i] + wd * p[i];
-      v[i] = t == 1 ? grad : momentum * v[i] + grad;
-      p[i] -= rate * (nesterov ? grad + momentum * v[i] : v[i]);
+      double vi = 0;
+      double pi;
+      if (v == null) {
+        pi = p[i] - rate * grad;
+      } else {
+        vi = t == 1 ? grad : momentum * v[i] + grad;
+        pi = p[i] - rate * (nesterov ? grad + momentum * vi : vi);
+      }
+      if (commit) {
+        if (v != null) {
+          v[i] = vi;
+        }
+        p[i] = pi;
+      } else if (!(Double.isFinite(pi) && Double.isFinite(vi))) {
+        return i;
+      }
     }
+    return -1;
   }
 }

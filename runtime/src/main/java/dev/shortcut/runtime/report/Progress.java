@@ -1,6 +1,8 @@
 package dev.shortcut.runtime.report;
 
 import java.util.Locale;
+import java.util.function.Consumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -26,7 +28,20 @@ public abstract class Progress implements AutoCloseable {
 
   /** A bar for {@code total} samples. */
   public static Progress start(String task, long total) {
-    return new Bar(task, total);
+    return new Bar(task, total, null);
+  }
+
+  /** A bar whose rendered lines go to {@code lines} instead of the console. */
+  static Progress start(String task, long total, Consumer<String> lines) {
+    return new Bar(task, total, lines);
+  }
+
+  /**
+   * The text after the bar's speed: the library prints the speed and this message with nothing
+   * between them, so it starts with a separator of its own.
+   */
+  static String message(double loss, double accuracy) {
+    return String.format(Locale.ROOT, " | loss %.4f, accuracy %.2f%%", loss, 100 * accuracy);
   }
 
   /** {@code samples} more are done; the running loss and accuracy so far. */
@@ -39,10 +54,14 @@ public abstract class Progress implements AutoCloseable {
     private final ProgressBar bar;
     private long lastMessage;
 
-    Bar(String task, long total) {
-      bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
+    Bar(String task, long total, Consumer<String> lines) {
+      ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
           .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).setUnit(" samples", 1)
-          .showSpeed().setMaxRenderedLength(120).build();
+          .showSpeed().setMaxRenderedLength(140);
+      if (lines != null) {
+        builder.setConsumer(new DelegatingProgressBarConsumer(lines, 140));
+      }
+      bar = builder.build();
     }
 
     @Override
@@ -51,7 +70,7 @@ public abstract class Progress implements AutoCloseable {
       long now = System.nanoTime();
       if (now - lastMessage > 250_000_000L) { // the text is rebuilt at the bar's own rate, not per step
         lastMessage = now;
-        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%%", loss, 100 * accuracy));
+        bar.setExtraMessage(message(loss, accuracy));
       }
     }
 

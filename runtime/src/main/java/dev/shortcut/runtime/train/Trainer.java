@@ -6,6 +6,7 @@ import dev.shortcut.runtime.FloatNetwork;
 import dev.shortcut.runtime.Network;
 import dev.shortcut.runtime.ParameterTable;
 import dev.shortcut.runtime.data.Dataset;
+import dev.shortcut.runtime.kernel.Kernels;
 import dev.shortcut.runtime.loss.MeanSquaredError;
 import dev.shortcut.runtime.loss.SoftmaxCrossEntropy;
 import dev.shortcut.runtime.optim.GradientClipping;
@@ -34,6 +35,19 @@ import java.util.SplittableRandom;
  *
  * <p>Deterministic: the same seed, data and kernel thread count give bit-identical parameters.
  * Buffers are allocated when a run starts; the steps themselves allocate nothing.
+ *
+ * <p>A trainer is a configuration; the optimizer holds the state of one network. {@link #fit}
+ * on the network the trainer's optimizer serves (or on the first network, before it serves any)
+ * continues that optimizer, which must not be past the run's first step: a second {@code fit} of
+ * the same network is refused, since its run is over (use {@code resumeAfter} to train on).
+ * {@code fit} on any other network trains it with {@code optimizer().fresh()}, found in the
+ * returned history.
+ *
+ * <p>No step applies a non-finite update. Each step checks the output and loss of the forward
+ * pass, and the optimizer checks the update (gradients included) before writing it; a bad step
+ * throws {@link NonFiniteException} naming its cause, or, with {@link NonFinitePolicy#SKIP}, is
+ * skipped and leaves the network as it was. Parameters are checked once when a run starts, and
+ * validation fails on outputs that are not finite, so listeners only ever see a finite network.
  */
 public final class Trainer {
   private final Optimizer optimizer;
@@ -75,7 +89,10 @@ public final class Trainer {
     return new Builder(optimizer);
   }
 
-  /** The optimizer, whose state a checkpoint can save. */
+  /**
+   * The optimizer this trainer was built with, whose state a checkpoint can save: that of the
+   * network it serves. A run on another network uses a fresh copy, in its {@link TrainingHistory}.
+   */
   public Optimizer optimizer() {
     return optimizer;
   }
@@ -84,22 +101,45 @@ public final class Trainer {
    * Trains {@code net} on {@code train}, evaluating on {@code validation} (may be null) after each
    * epoch.
    *
-   * @throws NonFiniteException on a NaN or infinite loss or gradient, unless the policy is SKIP
+   * @throws NonFiniteException on a NaN or an infinity in the data, the network or a step (unless
+   *     the policy is SKIP and the epoch still applied some update); the network keeps the last
+   *     applied update
+   * @throws IllegalArgumentException when the data do not fit the network, a set is empty, or the
+   *     run has no step left to train
+   * @throws IllegalStateException when the trainer's optimizer has already taken this run's steps
+   *     on {@code net}
    */
   public TrainingHistory fit(Network net, Dataset train, Dataset validation) {
+    Objects.requireNonNull(net, "net");
+    requireSamples(train, "training set");
     check(net, train);
     if (validation != null) {
+      requireSamples(validation, "validation set");
       check(net, validation);
     }
     if (batchSize > net.maxBatch()) {
       throw new IllegalArgumentException("batch size " + batchSize + " exceeds the network's maxBatch "
           + net.maxBatch() + "; build the network with a larger maxBatch");
     }
-    Run run = new Run(net, train);
-    run.step = optimizer.steps(); // non-zero when resuming from a checkpoint
-    List<EpochMetrics> history = new ArrayList<>();
     long stepsPerEpoch = (train.size() + batchSize - 1) / batchSize;
     long totalSteps = maxSteps > 0 ? Math.min(maxSteps, stepsPerEpoch * epochs) : stepsPerEpoch * epochs;
+    long start = completedEpochs * stepsPerEpoch; // where an uninterrupted run would be now
+    if (start >= totalSteps) {
+      throw new IllegalArgumentException("resumeAfter(" + completedEpochs + ") starts at step " + (start + 1)
+          + ", but maxSteps(" + maxSteps + ") ends the run before it: nothing is left to train");
+    }
+    Optimizer optimizer = optimizerFor(net, start);
+    String before = "before epoch " + (completedEpochs + 1) + ", step " + (start + 1);
+    NonFiniteException broken = Diagnosis.parameters(net, before, completedEpochs + 1, start + 1);
+    if (broken == null && optimizer.network() == net) {
+      broken = Diagnosis.optimizerState(net, optimizer, before, completedEpochs + 1, start + 1);
+    }
+    if (broken != null) {
+      throw broken; // whatever the policy: no step could repair it
+    }
+    Run run = new Run(net, train, optimizer);
+    run.step = start;
+    List<EpochMetrics> history = new ArrayList<>();
     double best = Double.POSITIVE_INFINITY;
     int sinceBest = 0;
     boolean stoppedEarly = false;
@@ -131,12 +171,41 @@ public final class Trainer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the metrics log " + metricsLog, e);
     }
-    return new TrainingHistory(List.copyOf(history), stoppedEarly, run.skipped, run.step);
+    return new TrainingHistory(List.copyOf(history), stoppedEarly, run.skipped, run.step, optimizer);
   }
 
-  /** Mean loss and accuracy of {@code net} over {@code data}, in batches of {@code maxBatch}. */
+  /**
+   * The optimizer for a run of {@code net} starting after {@code start} steps: the trainer's own
+   * when it serves {@code net} or no network yet, a fresh copy for any other network.
+   */
+  private Optimizer optimizerFor(Network net, long start) {
+    if (optimizer.network() != null && optimizer.network() != net) {
+      return optimizer.fresh();
+    }
+    if (optimizer.steps() > start) {
+      throw new IllegalStateException("the trainer's " + optimizer.name() + " optimizer has already applied "
+          + optimizer.steps() + " updates to " + net.name() + ", but this run starts at step " + (start + 1)
+          + " (epoch " + (completedEpochs + 1) + "): a trainer's run trains epochs " + (completedEpochs + 1)
+          + " to " + epochs + " once. To train on, build a trainer with more epochs and resumeAfter(<epochs "
+          + "done>) around the same optimizer; to start a new run, build one with optimizer().fresh()");
+    }
+    return optimizer;
+  }
+
+  /**
+   * Mean loss and accuracy of {@code net} over {@code data}, in batches of {@code maxBatch}.
+   *
+   * @throws NonFiniteException when an output or a loss is not finite, naming the cause
+   * @throws IllegalArgumentException when {@code data} is empty or does not fit the network
+   */
   public static Evaluation evaluate(Network net, Dataset data) {
+    Objects.requireNonNull(net, "net");
+    requireSamples(data, "evaluation set");
     check(net, data);
+    return evaluate(net, data, "while evaluating '" + data.name() + "'", 0, 0);
+  }
+
+  private static Evaluation evaluate(Network net, Dataset data, String when, int epoch, long step) {
     Scratch s = new Scratch(net, data.size());
     for (int i = 0; i < s.order.length; i++) {
       s.order[i] = i;
@@ -147,11 +216,22 @@ public final class Trainer {
       int b = Math.min(net.maxBatch(), data.size() - start);
       s.load(data, start, b);
       net.forward(b);
-      loss += s.lossAndGradient(data, start, b);
+      double batchLoss = s.lossAndGradient(data, start, b);
+      if (!Double.isFinite(batchLoss) || !s.outputFinite(b)) {
+        throw Diagnosis.forward(net, data, s.order, start, b, s.targets, batchLoss, when, epoch, step);
+      }
+      loss += batchLoss;
       correct += s.correct(data, b);
     }
     return new Evaluation(loss / data.size(), data.isClassification() ? (double) correct / data.size() : Double.NaN,
         data.size());
+  }
+
+  private static void requireSamples(Dataset data, String role) {
+    Objects.requireNonNull(data, role);
+    if (data.size() == 0) {
+      throw new IllegalArgumentException("the " + role + " '" + data.name() + "' has no samples");
+    }
   }
 
   private static void check(Network net, Dataset data) {
@@ -220,6 +300,12 @@ public final class Trainer {
           : MeanSquaredError.lossAndGradient(d.output(), b, outputs, targets, 0, d.outputGradient());
     }
 
+    /** Whether the output rows {@code [0, b)} are all finite: a few hundred values, checked every step. */
+    boolean outputFinite(int b) {
+      return f != null ? Kernels.firstNonFinite(f.output(), 0, b * outputs) < 0
+          : Kernels.firstNonFinite(d.output(), 0, b * outputs) < 0;
+    }
+
     int correct(Dataset data, int b) {
       if (!data.isClassification()) {
         return 0;
@@ -234,13 +320,16 @@ public final class Trainer {
   private final class Run {
     final Network net;
     final Dataset train;
+    final Optimizer optimizer;
     final Scratch s;
     long step;
     long skipped;
+    NonFiniteException lastSkipped;
 
-    Run(Network net, Dataset train) {
+    Run(Network net, Dataset train, Optimizer optimizer) {
       this.net = net;
       this.train = train;
+      this.optimizer = optimizer;
       this.s = new Scratch(net, train.size());
     }
 
@@ -255,6 +344,7 @@ public final class Trainer {
       long correct = 0;
       long seen = 0;
       long skippedBefore = skipped;
+      long stepBefore = step;
       double rate = optimizer.learningRate();
       Progress bar = progress ? Progress.start(net.name() + " epoch " + epoch, train.size()) : Progress.NONE;
       try {
@@ -266,21 +356,23 @@ public final class Trainer {
           double loss = s.lossAndGradient(train, at, b);
           int right = s.correct(train, b);
           rate = schedule.rate(optimizer.learningRate(), step - 1, totalSteps);
-          if (!Double.isFinite(loss)) {
-            if (nonFinite(epoch, "loss")) {
-              continue;
-            }
+          if (!(rate >= 0) || rate == Double.POSITIVE_INFINITY) {
+            throw new IllegalStateException("the schedule gives learning rate " + rate + " at step " + step
+                + " of " + totalSteps + "; a rate must be finite and ≥ 0");
+          }
+          if (!Double.isFinite(loss) || !s.outputFinite(b)) {
+            skipOrThrow(Diagnosis.forward(net, train, s.order, at, b, s.targets, loss, at(epoch), epoch, step));
+            continue;
           }
           net.zeroGradients();
           net.backward(b, false);
-          String bad = firstNonFiniteLayer(net);
-          if (bad != null && nonFinite(epoch, "gradient of layer " + bad)) {
-            continue;
-          }
           if (clipNorm > 0) {
             GradientClipping.clipByGlobalNorm(net, clipNorm);
           }
-          optimizer.step(net, rate);
+          if (!optimizer.step(net, rate)) { // checks gradients and update; a refused one changed nothing
+            skipOrThrow(Diagnosis.update(net, optimizer, rate, loss / b, at(epoch), epoch, step));
+            continue;
+          }
           lossSum += loss;
           correct += right;
           seen += b;
@@ -292,11 +384,15 @@ public final class Trainer {
       } finally {
         bar.close();
       }
+      if (seen == 0 && lastSkipped != null) {
+        throw lastSkipped.everyStepSkipped(step - stepBefore);
+      }
       Map<String, Double> norms = gradientNorms ? GradientNorms.perLayerMap(net) : Map.of();
       double validationLoss = Double.NaN;
       double validationAccuracy = Double.NaN;
       if (validation != null) {
-        Evaluation e = evaluate(net, validation);
+        Evaluation e = evaluate(net, validation, "while validating on '" + validation.name() + "' after epoch "
+            + epoch, epoch, step);
         validationLoss = e.loss();
         validationAccuracy = e.accuracy();
       }
@@ -306,46 +402,24 @@ public final class Trainer {
           validationLoss, validationAccuracy, rate, seconds, seen / seconds, skipped - skippedBefore, norms);
     }
 
-    /** Returns true when the step is to be skipped, or throws. */
-    private boolean nonFinite(int epoch, String where) {
-      if (onNonFinite == NonFinitePolicy.SKIP) {
-        skipped++;
-        return true;
+    private String at(int epoch) {
+      return "at epoch " + epoch + ", step " + step;
+    }
+
+    /** Counts the step as skipped under SKIP, or throws. */
+    private void skipOrThrow(NonFiniteException e) {
+      if (onNonFinite != NonFinitePolicy.SKIP) {
+        throw e;
       }
-      throw new NonFiniteException(net.name(), epoch, step, where);
+      skipped++;
+      lastSkipped = e;
     }
   }
 
   /** The first layer, in forward order, with a non-finite gradient; null when all are finite. */
   static String firstNonFiniteLayer(Network net) {
-    ParameterTable table = net.architecture().parameters();
-    if (net instanceof FloatNetwork f) {
-      float[] g = f.gradients();
-      float sum = 0;
-      for (float v : g) {
-        sum += v * 0; // NaN or ±Inf anywhere makes the sum NaN; one vectorizable pass
-      }
-      if (sum == 0) {
-        return null;
-      }
-      for (ParameterTable.Parameter p : table.all()) {
-        for (int i = p.offset(); i < p.offset() + p.size(); i++) {
-          if (!Float.isFinite(g[i])) {
-            return p.layer();
-          }
-        }
-      }
-    } else {
-      double[] g = ((DoubleNetwork) net).gradients();
-      for (ParameterTable.Parameter p : table.all()) {
-        for (int i = p.offset(); i < p.offset() + p.size(); i++) {
-          if (!Double.isFinite(g[i])) {
-            return p.layer();
-          }
-        }
-      }
-    }
-    return null;
+    ParameterTable.Parameter p = Diagnosis.firstNonFiniteTensor(net, true);
+    return p == null ? null : p.layer();
   }
 
   private static void shuffle(int[] order, SplittableRandom random) {
@@ -411,12 +485,24 @@ public final class Trainer {
 
     /** Clips the global gradient norm to {@code maxNorm} before each update (0 = off). */
     public Builder clipGradientNorm(double maxNorm) {
+      if (!(maxNorm >= 0) || maxNorm == Double.POSITIVE_INFINITY) {
+        throw new IllegalArgumentException("the clipping norm must be finite and ≥ 0 (0 = off), got " + maxNorm);
+      }
       this.clipNorm = maxNorm;
       return this;
     }
 
-    /** Stops when the validation loss has not improved by {@code minDelta} for {@code patience} epochs. */
+    /**
+     * Stops when the validation loss has not improved by {@code minDelta} for {@code patience}
+     * epochs (needs a validation set).
+     */
     public Builder earlyStopping(int patience, double minDelta) {
+      if (patience < 1) {
+        throw new IllegalArgumentException("patience must be ≥ 1 epoch, got " + patience);
+      }
+      if (!(minDelta >= 0) || minDelta == Double.POSITIVE_INFINITY) {
+        throw new IllegalArgumentException("minDelta must be finite and ≥ 0, got " + minDelta);
+      }
       this.patience = patience;
       this.minDelta = minDelta;
       return this;
@@ -454,6 +540,9 @@ public final class Trainer {
 
     /** Stops after this many steps in total (0 = no limit), for short runs of deep networks. */
     public Builder maxSteps(long maxSteps) {
+      if (maxSteps < 0) {
+        throw new IllegalArgumentException("maxSteps must be ≥ 0 (0 = no limit), got " + maxSteps);
+      }
       this.maxSteps = maxSteps;
       return this;
     }
@@ -461,7 +550,7 @@ public final class Trainer {
     /**
      * Resumes a run whose first {@code completed} epochs are done: training starts at epoch
      * {@code completed + 1} with the same shuffles and schedule position as an uninterrupted run
-     * (load the optimizer's state from the checkpoint first).
+     * (load the optimizer's state from the checkpoint first). Must be fewer than {@link #epochs}.
      */
     public Builder resumeAfter(int completed) {
       if (completed < 0) {
@@ -471,8 +560,13 @@ public final class Trainer {
       return this;
     }
 
-    /** The trainer. */
+    /** The trainer; refuses a configuration that leaves nothing to train. */
     public Trainer build() {
+      if (completedEpochs >= epochs) {
+        throw new IllegalArgumentException("resumeAfter(" + completedEpochs + ") with epochs(" + epochs
+            + ") leaves nothing to train: epochs counts the whole run, so ask for more than the "
+            + completedEpochs + " already done");
+      }
       return new Trainer(this);
     }
   }

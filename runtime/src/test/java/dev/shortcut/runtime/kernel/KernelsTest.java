@@ -206,6 +206,173 @@ class KernelsTest {
     }
   }
 
+  /**
+   * Values that break naive rules: NaN, infinities, signed zeros, and ordinary ones; with
+   * {@code huge}, also values whose products overflow in float (not in double).
+   */
+  private static float[] specials(SplittableRandom r, int n, boolean huge) {
+    float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0f, 1.5f, -1.5f, 3e38f,
+      -3e38f};
+    float[] x = random(r, n);
+    for (int i = 0; i < n; i++) {
+      if (r.nextInt(3) == 0) {
+        x[i] = special[r.nextInt(huge ? special.length : special.length - 2)];
+      }
+    }
+    return x;
+  }
+
+  /** Same NaN positions; and the same bits wherever the rule is exact in float (ReLU, identity). */
+  private static void assertSameSpecials(float[] expected, float[] actual, Activation g, String what) {
+    boolean exact = g == Activation.RELU || g == Activation.NONE;
+    for (int i = 0; i < expected.length; i++) {
+      String where = what + " " + g + " at " + i + ": " + expected[i] + " vs " + actual[i];
+      assertEquals(Float.isNaN(expected[i]), Float.isNaN(actual[i]), where);
+      if (exact || !Float.isFinite(expected[i])) {
+        assertEquals(expected[i], actual[i], 0f, where);
+      } else {
+        assertEquals(expected[i], actual[i], 1e-5f * Math.max(1f, Math.abs(expected[i])), where);
+      }
+    }
+  }
+
+  @Test
+  void nanAndInfinityPassThroughEveryKernelAlike() {
+    // PyTorch's relu(NaN) is NaN. A kernel that turns NaN into 0 hides a broken weight on one JVM
+    // (scalar) and shows it on another (vector); scalar, vector and double must agree everywhere.
+    // Overflow differs between float and double, so values near the float range's end are
+    // compared between the two float kernels only.
+    SplittableRandom r = new SplittableRandom(5);
+    Kernels kernels = Kernels.singleThreaded();
+    for (boolean huge : new boolean[] {false, true})
+    for (Activation g : Activation.values()) {
+      for (int width : new int[] {1, 7, 16, 35, 64}) {
+        int rows = 4;
+        float[] z = specials(r, rows * width, huge);
+        float[] bias = specials(r, width, huge);
+        float[] s = specials(r, rows * width, huge);
+        for (boolean shortcut : new boolean[] {false, true}) {
+          float[] fast = z.clone();
+          float[] ref = z.clone();
+          double[] dz = toDouble(z);
+          if (shortcut) {
+            kernels.biasShortcutActivation(rows, width, fast, 0, bias, 0, s, 0, g);
+            kernels.biasShortcutActivation(rows, width, dz, 0, toDouble(bias), 0, toDouble(s), 0, g);
+          } else {
+            kernels.biasActivation(rows, width, fast, 0, bias, 0, g);
+            kernels.biasActivation(rows, width, dz, 0, toDouble(bias), 0, g);
+          }
+          scalar.biasActivation(rows, width, ref, 0, bias, 0, shortcut ? s : null, 0, g);
+          assertSameSpecials(ref, fast, g, "forward vector vs scalar, shortcut " + shortcut);
+          for (int i = 0; i < dz.length && !huge; i++) {
+            assertEquals(Float.isNaN(ref[i]), Double.isNaN(dz[i]), g + " forward double at " + i + ": " + dz[i]);
+          }
+        }
+
+        float[] a = specials(r, rows * width, huge);
+        float[] grad = specials(r, rows * width, huge);
+        float[] fast = grad.clone();
+        float[] ref = grad.clone();
+        double[] dgrad = toDouble(grad);
+        float[] db = new float[width];
+        float[] dbRef = new float[width];
+        double[] dbDouble = new double[width];
+        kernels.activationBackward(rows, width, a, 0, fast, 0, g, db, 0);
+        scalar.activationBackward(rows, width, a, 0, ref, 0, g, dbRef, 0);
+        kernels.activationBackward(rows, width, toDouble(a), 0, dgrad, 0, g, dbDouble, 0);
+        assertSameSpecials(ref, fast, g, "backward vector vs scalar");
+        for (int i = 0; i < dgrad.length && !huge; i++) {
+          assertEquals(Float.isNaN(ref[i]), Double.isNaN(dgrad[i]), g + " backward double at " + i + ": " + dgrad[i]);
+        }
+        for (int j = 0; j < width; j++) {
+          assertEquals(Float.isNaN(dbRef[j]), Float.isNaN(db[j]), g + " bias gradient at " + j);
+          if (!huge) {
+            assertEquals(Float.isNaN(dbRef[j]), Double.isNaN(dbDouble[j]), g + " double bias gradient at " + j);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void reluOfNanIsNanOnEveryPath() {
+    float[] z = {Float.NaN, -1f, 2f};
+    float[] zero = new float[3];
+    float[] fast = z.clone();
+    float[] ref = z.clone();
+    double[] dz = toDouble(z);
+    Kernels.singleThreaded().biasActivation(1, 3, fast, 0, zero, 0, Activation.RELU);
+    scalar.biasActivation(1, 3, ref, 0, zero, 0, null, 0, Activation.RELU);
+    Kernels.singleThreaded().biasActivation(1, 3, dz, 0, new double[3], 0, Activation.RELU);
+    for (float[] out : new float[][] {fast, ref}) {
+      assertTrue(Float.isNaN(out[0]), "relu(NaN) = " + out[0]);
+      assertEquals(0f, out[1]);
+      assertEquals(2f, out[2]);
+    }
+    assertTrue(Double.isNaN(dz[0]), "double relu(NaN) = " + dz[0]);
+  }
+
+  @Test
+  void anUpdateCheckFindsExactlyWhereTheUpdateWouldBreak() {
+    // The optimizer checks an update before writing it; the check must predict the update exactly,
+    // on the vector path (remainders included) and on the scalar one.
+    FloatProvider vector = Kernels.PROVIDER;
+    SplittableRandom r = new SplittableRandom(6);
+    for (int trial = 0; trial < 400; trial++) {
+      int n = 1 + r.nextInt(70);
+      float[] p = random(r, n);
+      float[] g = random(r, n);
+      float[] m = random(r, n);
+      float[] v = random(r, n);
+      for (int i = 0; i < n; i++) {
+        v[i] = Math.abs(v[i]);
+      }
+      if (r.nextBoolean()) { // one element that overflows: a huge gradient, a NaN, or a huge parameter
+        int at = r.nextInt(n);
+        float[] target = r.nextBoolean() ? g : p;
+        target[at] = r.nextBoolean() ? 3e20f * (r.nextBoolean() ? 1 : -1) : r.nextBoolean() ? Float.NaN : 3e38f;
+      }
+      float lr = r.nextInt(8) == 0 ? 3e38f : 0.01f;
+      boolean first = r.nextBoolean();
+      boolean nesterov = r.nextBoolean();
+      for (FloatProvider provider : new FloatProvider[] {vector, scalar}) {
+        float[][] adam = {p.clone(), m.clone(), v.clone()};
+        int predicted = provider.adamCheck(adam[0], g, adam[1], adam[2], 0.9f, 0.999f, lr, 0.05f, 1e-8f, 0.999f,
+            0.01f);
+        assertArrayEquals(p, adam[0], "a check writes nothing");
+        provider.adam(adam[0], g, adam[1], adam[2], 0.9f, 0.999f, lr, 0.05f, 1e-8f, 0.999f, 0.01f);
+        assertEquals(firstBroken(adam[0], adam[1], adam[2]), predicted, provider.name() + " adam, n=" + n);
+
+        float[] sp = p.clone();
+        float[] sv = m.clone();
+        predicted = provider.sgdCheck(sp, g, sv, lr, 0.01f, 0.9f, nesterov, first);
+        provider.sgd(sp, g, sv, lr, 0.01f, 0.9f, nesterov, first);
+        assertEquals(firstBroken(sp, sv, sv), predicted, provider.name() + " sgd momentum, n=" + n);
+        float[] plain = p.clone();
+        predicted = provider.sgdCheck(plain, g, null, lr, 0.01f, 0f, false, first);
+        provider.sgd(plain, g, null, lr, 0.01f, 0f, false, first);
+        assertEquals(firstBroken(plain, plain, plain), predicted, provider.name() + " sgd, n=" + n);
+      }
+    }
+  }
+
+  private static int firstBroken(float[] a, float[] b, float[] c) {
+    for (int i = 0; i < a.length; i++) {
+      if (!Float.isFinite(a[i]) || !Float.isFinite(b[i]) || !Float.isFinite(c[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static double[] toDouble(float[] x) {
+    double[] d = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      d[i] = x[i];
+    }
+    return d;
+  }
+
   @Test
   void addAndCopy() {
     float[] src = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18};

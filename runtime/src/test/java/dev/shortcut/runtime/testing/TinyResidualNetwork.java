@@ -127,6 +127,18 @@ public final class TinyResidualNetwork implements FloatNetwork {
   }
 
   @Override
+  public int firstNonFiniteLayer(int b) {
+    float[][] outputs = {h0, h1, h2, output};
+    int[] widths = {hidden, hidden, hidden, out};
+    for (int layer = 0; layer < outputs.length; layer++) {
+      if (Kernels.firstNonFinite(outputs[layer], 0, b * widths[layer]) >= 0) {
+        return layer;
+      }
+    }
+    return -1;
+  }
+
+  @Override
   public void zeroGradients() {
     Arrays.fill(gradients, 0f);
   }

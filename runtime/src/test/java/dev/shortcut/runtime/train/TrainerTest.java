@@ -100,11 +100,16 @@ class TrainerTest {
   }
 
   @Test
-  void skipPolicyCountsInsteadOfFailing() {
+  void skipPolicyDoesNotRunANetworkBrokenBeforeTraining() {
+    // SKIP used to skip all 16 steps of a network whose weight was already infinite and report a
+    // completed run (which a listener then saved). No step can repair it: the run refuses to start.
     TinyResidualNetwork net = new TinyResidualNetwork(8, 16, 4, 32, 3);
     net.parameters()[net.architecture().parameters().get("head.weight").offset()] = Float.POSITIVE_INFINITY;
-    TrainingHistory h = adam().epochs(1).onNonFinite(NonFinitePolicy.SKIP).build().fit(net, train, null);
-    assertEquals(16, h.skippedSteps());
+    NonFiniteException e = assertThrows(NonFiniteException.class,
+        () -> adam().epochs(1).onNonFinite(NonFinitePolicy.SKIP).build().fit(net, train, null));
+    assertEquals(NonFiniteException.Source.PARAMETERS, e.source());
+    assertEquals("head", e.layer());
+    assertTrue(e.getMessage().contains("head.weight holds Infinity at [0, 0]"), e.getMessage());
   }
 
   @Test
