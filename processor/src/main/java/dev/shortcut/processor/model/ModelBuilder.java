@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Unrolls a declaration into one {@link NetworkModel} per variant and depth. Assumes the
  * declaration passed structural validation (positive sizes, blocks that end in a dense layer, no
- * cycles, a depth {@link #maxLayerCount} the processor accepts); shape and size checks run on the
+ * cycles, a {@link #totalLayerCount} the processor accepts); shape and size checks run on the
  * models it builds. Sizes are exact: {@code long}, saturating rather than wrapping.
  */
 public final class ModelBuilder {
@@ -75,20 +75,21 @@ public final class ModelBuilder {
   }
 
   /**
-   * Dense layers of the deepest model a declaration unrolls into, counted without unrolling and
+   * Dense layers of every model a declaration unrolls into, together, counted without unrolling and
    * saturating at {@link Long#MAX_VALUE}, so that {@code repeat = 2_000_000_000} is measured, not
    * built.
    */
-  public static long maxLayerCount(NetworkDecl decl) {
+  public static long totalLayerCount(NetworkDecl decl) {
     StackDecl varying = varyingStack(decl.members());
+    long perVariant = 0;
     if (varying == null) {
-      return layerCount(decl.members(), null);
+      perVariant = layerCount(decl.members(), null);
+    } else {
+      for (int r : varying.repeats()) {
+        perVariant = saturatedAdd(perVariant, layerCount(decl.members(), new DepthChoice(varying, r)));
+      }
     }
-    long max = 0;
-    for (int r : varying.repeats()) {
-      max = Math.max(max, layerCount(decl.members(), new DepthChoice(varying, r)));
-    }
-    return max;
+    return saturatedMultiply(perVariant, new java.util.HashSet<>(decl.variants()).size());
   }
 
   private static long layerCount(List<Member> members, DepthChoice choice) {
