@@ -3,6 +3,7 @@ package dev.shortcut.processor;
 import static com.google.testing.compile.Compiler.javac;
 import static dev.shortcut.processor.Expected.assertDiagnostics;
 import static dev.shortcut.processor.Expected.error;
+import static dev.shortcut.processor.Expected.note;
 import static dev.shortcut.processor.Expected.warning;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -759,6 +760,72 @@ class DiagnosticsTest {
     assertDiagnostics(compile(otherKey), warning("Outer4.java",
         "@Network(inputs = 8, outputs = 2, variants = {Variant.RESIDUAL, Variant.PLAIN})",
         "the plain twin PlainNet4 has 42 layers; plain networks this deep train worse than shallower ones (the lecture's point). Keep it for the comparison, or drop Variant.PLAIN"));
+  }
+
+  @Test
+  void onRequestANoteShowsWhatEveryShortcutResolvedTo() {
+    JavaFileObject wide = source("Wide", """
+        @ResidualBlock
+        public class Wide {
+          @Dense(units = 256) Layer fc1;
+          @Dense(units = 265) Layer fc2;
+        }
+        """);
+    JavaFileObject down = source("Down", """
+        @ResidualBlock(shortcut = Shortcut.PROJECTION)
+        public class Down {
+          @Dense(units = 128) Layer fc1;
+          @Dense(units = 128) Layer fc2;
+        }
+        """);
+    JavaFileObject net = network("""
+        @Network(inputs = 784, outputs = 10, variants = {Variant.RESIDUAL, Variant.PLAIN})
+        public class Net {
+          @Dense(units = 256) Layer stem;
+          @Stack(repeat = {3, 4}) Wide body;
+          @Stack(repeat = 1) Down down;
+          @Dense(units = 10, activation = Activation.NONE) Layer head;
+        }
+        """);
+    // A typo (265 for 256) in a repeated AUTO block turns its first copy into a projection: visible here.
+    String line = "@Network(inputs = 784, outputs = 10, variants = {Variant.RESIDUAL, Variant.PLAIN})";
+    assertDiagnostics(compileWith(List.of("-Ashortcut.explain", "-Werror"), wide, down, net),
+        note("Net.java", line, "ResidualNet10: shortcuts as resolved:\n"
+            + "  body[0] (Wide) AUTO → projection 256 → 265\n"
+            + "  body[1..2] (Wide) AUTO → identity 265\n"
+            + "  down[0] (Down) PROJECTION → projection 265 → 128"),
+        note("Net.java", line, "ResidualNet12: shortcuts as resolved:\n"
+            + "  body[0] (Wide) AUTO → projection 256 → 265\n"
+            + "  body[1..3] (Wide) AUTO → identity 265\n"
+            + "  down[0] (Down) PROJECTION → projection 265 → 128"));
+    // Without the option, nothing: notes are on request.
+    assertDiagnostics(compile(wide, down, net));
+  }
+
+  @Test
+  void theNoteFollowsNestedBlocks() {
+    JavaFileObject outer = source("Outer", """
+        @ResidualBlock
+        public class Outer {
+          @Stack(repeat = 2) Block inner;
+          @Dense(units = 16) Layer out;
+        }
+        """);
+    JavaFileObject net = network("""
+        @Network(inputs = 8, outputs = 2)
+        public class Net {
+          @Dense(units = 8) Layer stem;
+          @Stack(repeat = 2) Outer body;
+          @Dense(units = 2, activation = Activation.NONE) Layer head;
+        }
+        """);
+    assertDiagnostics(compileWith(List.of("-Ashortcut.explain"), outer, net),
+        note("Net.java", "@Network(inputs = 8, outputs = 2)", "ResidualNet: shortcuts as resolved:\n"
+            + "  body[0] (Outer) AUTO → projection 8 → 16\n"
+            + "  body[0].inner[0..1] (Block) AUTO → identity 8\n"
+            + "  body[1] (Outer) AUTO → identity 16\n"
+            + "  body[1].inner[0] (Block) AUTO → projection 16 → 8\n"
+            + "  body[1].inner[1] (Block) AUTO → identity 8"));
   }
 
   // ---- what is generated --------------------------------------------------------------------------

@@ -16,6 +16,11 @@ import javax.lang.model.element.Element;
 public record ElementOrigin(Element element, AnnotationMirror annotation, AnnotationValue value, ElementOrigin usedAt)
     implements Origin {
 
+  @Override
+  public boolean editable() {
+    return usedAt == null;
+  }
+
   /** An origin on the element alone. */
   public static ElementOrigin of(Element element) {
     return new ElementOrigin(element, null, null, null);

@@ -49,6 +49,8 @@ public enum Message {
       "identity shortcut of block '%s' needs equal widths: %s; use shortcut = PROJECTION or make %s %d"),
   IDENTITY_WIDTH_AT_STACK(Kind.ERROR,
       "identity block %s keeps its width only at %d (%s), but the stack '%s' feeds it %d; it is stacked at other widths elsewhere, so feed '%s' %d values or give %s shortcut = PROJECTION"),
+  LIBRARY_IDENTITY_WIDTH(Kind.ERROR,
+      "identity block %s, compiled elsewhere, keeps its width only at %d (%s), but the stack '%s' feeds it %d; feed '%s' %d values, or stack a block with shortcut = PROJECTION"),
   SHORTCUT_NAME_TAKEN(Kind.ERROR,
       "layer '%s' is named 'shortcut', but its block '%s' has a projection shortcut whose weight is already %s.shortcut.weight; rename the layer"),
   LAYER_TOO_LARGE(Kind.ERROR,

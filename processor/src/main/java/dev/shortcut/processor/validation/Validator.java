@@ -260,7 +260,7 @@ public final class Validator {
    * An identity block whose width changes. When every stack of the block feeds it one width, the
    * fix is in the block (make its last layer that wide); when stacks feed it different widths,
    * changing the block would break the other uses, so the fix is at each stack that feeds it the
-   * wrong width.
+   * wrong width; so it is too for a block compiled elsewhere, which cannot be changed here.
    */
   private static void checkIdentityWidths(List<NetworkModel> models, Index index, Diagnostics out) {
     Map<BlockDecl, Set<Integer>> fedWidths = new IdentityHashMap<>();
@@ -278,6 +278,14 @@ public final class Validator {
     }
     for (Map.Entry<BlockDecl, List<BlockNode>> e : failing.entrySet()) {
       BlockDecl block = e.getKey();
+      if (!block.shortcutOrigin().editable()) {
+        for (BlockNode b : e.getValue()) {
+          StackDecl s = index.stack(b);
+          out.reportOnce(Message.LIBRARY_IDENTITY_WIDTH, s.origin(), block.simpleName(), b.outputs(),
+              blockTrace(b), displayPath(stackPath(b.path())), b.inputs(), s.name(), b.outputs());
+        }
+        continue;
+      }
       if (fedWidths.get(block).size() == 1) {
         BlockNode b = e.getValue().get(0);
         out.reportOnce(Message.IDENTITY_WIDTH, block.shortcutOrigin(), displayPath(b.path()), blockTrace(b),
@@ -433,7 +441,8 @@ public final class Validator {
       }
       i = j + 1;
     }
-    return lines.isEmpty() ? null : "shortcuts as resolved:\n  " + String.join("\n  ", lines);
+    // javac indents the lines after a diagnostic's first line itself.
+    return lines.isEmpty() ? null : "shortcuts as resolved:\n" + String.join("\n", lines);
   }
 
   private static boolean resolvedAlike(BlockNode first, BlockNode previous, BlockNode next) {
