@@ -98,8 +98,11 @@ public final class NetworkWriter {
     return write(model, ClassPlan.LAYERS_PER_CLASS);
   }
 
-  /** The Java file of {@code model}, split into shards past {@code layersPerClass} layers. */
-  static JavaFile write(NetworkModel model, int layersPerClass) {
+  /**
+   * The Java file of {@code model}, split into shards past {@code layersPerClass} layers instead of
+   * {@link ClassPlan#LAYERS_PER_CLASS}: tests split small networks, or keep a deep one whole.
+   */
+  public static JavaFile write(NetworkModel model, int layersPerClass) {
     return new NetworkWriter(model, layersPerClass).file();
   }
 
@@ -142,8 +145,8 @@ public final class NetworkWriter {
     addArchitecture();
     for (Map.Entry<Shard, TypeSpec.Builder> e : shardTypes.entrySet()) {
       outer.addType(e.getValue()
-          .addJavadoc("$L: their methods and offsets, in a class of their own because one class file holds\n"
-              + "at most 65,535 constants. An inner class, it reads the network's arrays directly.\n",
+          .addJavadoc("$L: methods and offsets in a class of their own, as one class file holds at\n"
+              + "most 65,535 constants. An inner class, it reads the network's arrays directly.\n",
               e.getKey().description())
           .build());
     }
