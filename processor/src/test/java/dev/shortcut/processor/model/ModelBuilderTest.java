@@ -76,6 +76,30 @@ class ModelBuilderTest {
   }
 
   @Test
+  void sizesAreExactPastTheRangeOfInt() {
+    NetworkDecl wide = new NetworkDecl("m", "Wide", "Wide", 70_000, 2, "SOFTMAX_CROSS_ENTROPY", "FLOAT",
+        List.of("RESIDUAL"), List.of(dense("wide", 70_000, "RELU"), dense("head", 2, "NONE")), true, O, O, O, O, O, O);
+    NetworkModel m = ModelBuilder.build(wide).get(0);
+    assertEquals(4_900_000_000L, m.layers().get(0).weightCount());
+    assertEquals(70_000L * 70_000 + 70_000 + 2 * 70_000 + 2, m.parameterCount());
+    assertEquals(4_900_070_000L, m.layers().get(1).weightOffset());
+  }
+
+  @Test
+  void layerCountsAreMeasuredWithoutUnrollingAndSaturateInsteadOfWrapping() {
+    BlockDecl inner = block("AUTO", 8, 8);
+    BlockDecl outer = new BlockDecl("m.O", "O", "AUTO", true,
+        List.of(new StackDecl("inner", inner, List.of(2_000_000_000), O, O), dense("out", 8, "RELU")), true, O, O);
+    NetworkDecl huge = new NetworkDecl("m", "Huge", "Huge", 8, 10, "SOFTMAX_CROSS_ENTROPY", "FLOAT",
+        List.of("RESIDUAL", "PLAIN"),
+        List.of(new StackDecl("body", outer, List.of(2_000_000_000), O, O), dense("head", 10, "NONE")),
+        true, O, O, O, O, O, O);
+    assertEquals(Long.MAX_VALUE, ModelBuilder.totalLayerCount(huge));
+    NetworkDecl family = network(block("AUTO", 64, 64), List.of(2, 4, 54), List.of("RESIDUAL", "PLAIN"), 10);
+    assertEquals(2 * ((2 + 2 * 2) + (2 + 2 * 4) + (2 + 2 * 54)), ModelBuilder.totalLayerCount(family));
+  }
+
+  @Test
   void displayPaths() {
     assertEquals("body[3].inner[0].fc1", Validator.displayPath("body.3.inner.0.fc1"));
   }
