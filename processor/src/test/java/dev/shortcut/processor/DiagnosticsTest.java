@@ -828,6 +828,30 @@ class DiagnosticsTest {
             + "  body[1].inner[1] (Block) AUTO → identity 8"));
   }
 
+  /**
+   * A guard for the catalogue: each message's longest fixed fragment appears in an expectation of
+   * these tests, so a message added without a test fails here.
+   */
+  @Test
+  void everyMessageOfTheCatalogueIsExpectedByATest() throws java.io.IOException {
+    StringBuilder tests = new StringBuilder();
+    try (var files = java.nio.file.Files.walk(java.nio.file.Path.of("src/test/java"))) {
+      for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith("Test.java")).toList()) {
+        // Literals split over lines ("…" + "…") joined again.
+        tests.append(java.nio.file.Files.readString(f).replaceAll("\"\\s*\\+\\s*\"", ""));
+      }
+    }
+    for (dev.shortcut.processor.validation.Message m : dev.shortcut.processor.validation.Message.values()) {
+      String longest = "";
+      for (String fragment : m.format(new Object[20]).split("null")) {
+        if (fragment.length() > longest.length()) {
+          longest = fragment;
+        }
+      }
+      assertTrue(tests.indexOf(longest.replace("\"", "\\\"")) >= 0, m + " has no test expecting \"" + longest + "\"");
+    }
+  }
+
   // ---- what is generated --------------------------------------------------------------------------
 
   @Test

@@ -226,11 +226,6 @@ public final class Validator {
     }
   }
 
-  /** Shape checks on one model; see {@link #checkModels}. */
-  public static void checkModel(NetworkModel model, NetworkDecl decl, Diagnostics out) {
-    checkModels(List.of(model), decl, out);
-  }
-
   private static void checkSizes(NetworkModel model, NetworkDecl decl, Index index, Diagnostics out) {
     boolean layerTooLarge = false;
     for (LayerNode l : model.layers()) {
