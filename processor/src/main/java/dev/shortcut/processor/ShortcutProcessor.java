@@ -57,6 +57,11 @@ public final class ShortcutProcessor extends AbstractProcessor {
 
   /** A declaration that passed validation, with what it generates. */
   private record Pending(Element element, NetworkDecl decl, List<NetworkModel> models, String familyName) {
+    /** The declaration's canonical name: {@code d.A.Net} and {@code d.B.Net} are told apart. */
+    String qualifiedName() {
+      return ((TypeElement) element).getQualifiedName().toString();
+    }
+
     List<String> classNames() {
       List<String> names = new ArrayList<>();
       models.forEach(m -> names.add(qualified(decl.packageName(), m.className())));
@@ -238,21 +243,22 @@ public final class ShortcutProcessor extends AbstractProcessor {
   private void rejectTakenNames(List<Pending> pending, Diagnostics all) {
     List<Pending> rejected = new ArrayList<>();
     for (Pending p : pending) {
+      String declaration = p.qualifiedName();
       for (String name : p.classNames()) {
         String owner = generated.get(name);
         if (owner != null) {
-          all.report(Message.DUPLICATE_CLASS, p.decl().origin(), p.decl().declarationName(), name, owner);
+          all.report(Message.DUPLICATE_CLASS, p.decl().origin(), declaration, name, owner);
           rejected.add(p);
           break;
         }
         if (sourceTypes.contains(name)) {
-          all.report(Message.EXISTING_CLASS, p.decl().origin(), p.decl().declarationName(), name, name);
+          all.report(Message.EXISTING_CLASS, p.decl().origin(), declaration, name, name);
           rejected.add(p);
           break;
         }
       }
       if (!rejected.contains(p)) {
-        p.classNames().forEach(n -> generated.put(n, p.decl().declarationName()));
+        p.classNames().forEach(n -> generated.put(n, declaration));
       }
     }
     pending.removeAll(rejected);
@@ -271,7 +277,7 @@ public final class ShortcutProcessor extends AbstractProcessor {
       file.writeTo(w);
     } catch (FilerException e) {
       // The type exists where this processor cannot see it ahead (another processor wrote it).
-      all.report(Message.EXISTING_CLASS, p.decl().origin(), p.decl().declarationName(), name, name);
+      all.report(Message.EXISTING_CLASS, p.decl().origin(), p.qualifiedName(), name, name);
     }
   }
 

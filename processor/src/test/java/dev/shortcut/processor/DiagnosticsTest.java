@@ -623,7 +623,29 @@ class DiagnosticsTest {
         }
         """);
     assertDiagnostics(compile(one, two), error("Other.java", "@Network(inputs = 8, outputs = 2, name = \"Same\")",
-        "Other would generate d.ResidualSame, which Net generates too; rename one with @Network(name = \"...\")"));
+        "d.Other would generate d.ResidualSame, which d.Net generates too; rename one with @Network(name = \"...\")"));
+  }
+
+  @Test
+  void nestedDeclarationsOfOneNameAreToldApart() {
+    JavaFileObject a = source("A", """
+        public class A {
+          @Network(inputs = 8, outputs = 2)
+          static class Net {
+            @Dense(units = 2, activation = Activation.NONE) Layer head;
+          }
+        }
+        """);
+    JavaFileObject b = source("B", """
+        public class B {
+          @Network(inputs = 8, outputs = 2)
+          static class Net {
+            @Dense(units = 2, activation = Activation.NONE) Layer head;
+          }
+        }
+        """);
+    assertDiagnostics(compile(a, b), error("B.java", "@Network(inputs = 8, outputs = 2)",
+        "d.B.Net would generate d.ResidualNet, which d.A.Net generates too; rename one with @Network(name = \"...\")"));
   }
 
   @Test
@@ -645,9 +667,9 @@ class DiagnosticsTest {
     Compilation c = compile(net, residual, family, other);
     assertDiagnostics(c,
         error("Net.java", "@Network(inputs = 8, outputs = 2)",
-            "Net would generate d.ResidualNet, but the class d.ResidualNet is already declared; rename that class, or give the network another name with @Network(name = \"...\")"),
+            "d.Net would generate d.ResidualNet, but the class d.ResidualNet is already declared; rename that class, or give the network another name with @Network(name = \"...\")"),
         error("Other.java", "@Network(inputs = 8, outputs = 2)",
-            "Other would generate d.OtherFamily, but the class d.OtherFamily is already declared; rename that class, or give the network another name with @Network(name = \"...\")"));
+            "d.Other would generate d.OtherFamily, but the class d.OtherFamily is already declared; rename that class, or give the network another name with @Network(name = \"...\")"));
   }
 
   @Test
