@@ -123,9 +123,7 @@ public final class ShortcutProcessor extends AbstractProcessor {
           guard(e, all, () -> checkBlock(e, last, all));
         }
       }
-      for (Element e : elements(round, DeclarationReader.NETWORK, deferredNetworks)) {
-        guard(e, all, () -> analyze(e, last, all, pending));
-      }
+      analyzeNetworks(elements(round, DeclarationReader.NETWORK, deferredNetworks), last, all, pending);
       rejectTakenNames(pending, all);
     } catch (Throwable t) {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, Message.INTERNAL_ERROR.format(stackTrace(t)));
@@ -194,41 +192,85 @@ public final class ShortcutProcessor extends AbstractProcessor {
     own.all().forEach(all::add);
   }
 
-  private void analyze(Element element, boolean last, Diagnostics all, List<Pending> pending) {
-    // A reader and diagnostics of its own, so that every error this declaration touches, its
-    // blocks' included, stops this declaration's generation and no other's.
-    Diagnostics own = new Diagnostics();
-    DeclarationReader reader = reader(own);
-    NetworkDecl decl = reader.readNetwork(element);
+  /** One network declaration on its way through the stages. */
+  private static final class Analysis {
+    final Element element;
+    /** Its own diagnostics: its errors, its blocks' included, stop its generation and no other's. */
+    final Diagnostics own = new Diagnostics();
+    NetworkDecl decl;
+    List<NetworkModel> models;
+
+    Analysis(Element element) {
+      this.element = element;
+    }
+  }
+
+  /**
+   * Reads, checks and unrolls each network, then checks the models' shapes knowing every width
+   * each block is fed in this round: advice to change a block must not break its other uses.
+   */
+  private void analyzeNetworks(List<Element> networks, boolean last, Diagnostics all, List<Pending> pending) {
+    List<Analysis> analyses = new ArrayList<>();
+    for (Element e : networks) {
+      Analysis a = new Analysis(e);
+      analyses.add(a);
+      guard(e, a.own, () -> {
+        if (!read(a, last)) {
+          analyses.remove(a);
+        }
+      });
+    }
+    Map<String, Set<Integer>> fed = new HashMap<>();
+    for (Analysis a : analyses) {
+      if (a.models != null) {
+        Validator.fedWidths(a.models, a.decl).forEach((block, widths) ->
+            fed.computeIfAbsent(block, k -> new HashSet<>()).addAll(widths));
+      }
+    }
+    for (Analysis a : analyses) {
+      if (a.models != null) {
+        guard(a.element, a.own, () -> checkShapes(a, fed, pending));
+      }
+      a.own.all().forEach(all::add);
+    }
+  }
+
+  /** Reads and checks the declaration and unrolls it; false when it waits for a later round. */
+  private boolean read(Analysis a, boolean last) {
+    DeclarationReader reader = reader(a.own);
+    NetworkDecl decl = reader.readNetwork(a.element);
     if (reader.sawUnresolved()) {
       if (!last) {
-        deferredNetworks.add(((TypeElement) element).getQualifiedName().toString());
-        return;
+        deferredNetworks.add(((TypeElement) a.element).getQualifiedName().toString());
+        return false;
       }
-      // The last round: javac reports the unresolved type; ours would only guess around it.
-      own.all().forEach(all::add);
-      return;
+      return true; // the last round: javac reports the unresolved type; ours would only guess around it
     }
     if (decl != null) {
       afterReading.accept(decl);
-      Validator.checkDeclaration(decl, own);
-      if (own.errorCount() == 0 && decl.fullyRead()) {
-        List<NetworkModel> models = ModelBuilder.build(decl);
-        Validator.checkModels(models, decl, own);
-        if (own.errorCount() == 0) {
-          pending.add(new Pending(element, decl, models, decl.baseName() + "Family"));
-          if (explain()) {
-            for (NetworkModel m : models) {
-              String text = Validator.explainShortcuts(m);
-              if (text != null) {
-                own.report(Message.SHORTCUTS_RESOLVED, decl.origin(), m.className(), text);
-              }
-            }
-          }
+      Validator.checkDeclaration(decl, a.own);
+      if (a.own.errorCount() == 0 && decl.fullyRead()) {
+        a.decl = decl;
+        a.models = ModelBuilder.build(decl);
+      }
+    }
+    return true;
+  }
+
+  private void checkShapes(Analysis a, Map<String, Set<Integer>> fed, List<Pending> pending) {
+    Validator.checkModels(a.models, a.decl, a.own, fed);
+    if (a.own.errorCount() > 0) {
+      return;
+    }
+    pending.add(new Pending(a.element, a.decl, a.models, a.decl.baseName() + "Family"));
+    if (explain()) {
+      for (NetworkModel m : a.models) {
+        String text = Validator.explainShortcuts(m);
+        if (text != null) {
+          a.own.report(Message.SHORTCUTS_RESOLVED, a.decl.origin(), m.className(), text);
         }
       }
     }
-    own.all().forEach(all::add);
   }
 
   private boolean explain() {

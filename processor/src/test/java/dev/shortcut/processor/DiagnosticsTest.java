@@ -527,6 +527,34 @@ class DiagnosticsTest {
   }
 
   @Test
+  void identityBlockFedAnotherWidthByAnotherNetworkIsToldToFixTheStack() {
+    JavaFileObject keep = source("Keep", """
+        @ResidualBlock(shortcut = Shortcut.IDENTITY)
+        public class Keep {
+          @Dense(units = 8) Layer fc1;
+          @Dense(units = 4) Layer fc2;
+        }
+        """);
+    JavaFileObject good = source("Good", """
+        @Network(inputs = 4, outputs = 2)
+        public class Good {
+          @Stack(repeat = 2) Keep body;
+          @Dense(units = 2, activation = Activation.NONE) Layer head;
+        }
+        """);
+    JavaFileObject bad = source("Bad", """
+        @Network(inputs = 6, outputs = 2)
+        public class Bad {
+          @Stack(repeat = 2) Keep body;
+          @Dense(units = 2, activation = Activation.NONE) Layer head;
+        }
+        """);
+    // Making fc2 6 would fix Bad and break Good: the fix is at Bad's stack.
+    assertDiagnostics(compile(keep, good, bad), error("Bad.java", "@Stack(repeat = 2) Keep body;",
+        "identity block Keep keeps its width only at 4 (input 6 → fc1 8 → fc2 4), but the stack 'body' feeds it 6; it is stacked at other widths elsewhere, so feed 'body' 4 values or give Keep shortcut = PROJECTION"));
+  }
+
+  @Test
   void lastWidthDiffersFromOutputs() {
     JavaFileObject net = network("""
         @Network(inputs = 784, outputs = 10)

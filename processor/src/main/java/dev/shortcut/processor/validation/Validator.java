@@ -204,6 +204,16 @@ public final class Validator {
    * Sizes come first, then the widths, whose mismatches are decisive over the output check.
    */
   public static void checkModels(List<NetworkModel> models, NetworkDecl decl, Diagnostics out) {
+    checkModels(models, decl, out, fedWidths(models, decl));
+  }
+
+  /**
+   * As {@link #checkModels(List, NetworkDecl, Diagnostics)}, knowing the widths other declarations
+   * feed each block too ({@link #fedWidths}, by block class), so that no advice to change a block
+   * breaks a use elsewhere.
+   */
+  public static void checkModels(
+      List<NetworkModel> models, NetworkDecl decl, Diagnostics out, Map<String, Set<Integer>> fedWidths) {
     Index index = new Index(decl);
     for (NetworkModel model : models) {
       checkSizes(model, decl, index, out);
@@ -220,7 +230,7 @@ public final class Validator {
         }
       }
     }
-    checkIdentityWidths(models, index, out);
+    checkIdentityWidths(models, index, fedWidths, out);
     for (NetworkModel model : models) {
       checkOutput(model, decl, index, out);
     }
@@ -257,17 +267,13 @@ public final class Validator {
    * changing the block would break the other uses, so the fix is at each stack that feeds it the
    * wrong width; so it is too for a block compiled elsewhere, which cannot be changed here.
    */
-  private static void checkIdentityWidths(List<NetworkModel> models, Index index, Diagnostics out) {
-    Map<BlockDecl, Set<Integer>> fedWidths = new IdentityHashMap<>();
+  private static void checkIdentityWidths(
+      List<NetworkModel> models, Index index, Map<String, Set<Integer>> fedWidths, Diagnostics out) {
     Map<BlockDecl, List<BlockNode>> failing = new LinkedHashMap<>();
     for (NetworkModel model : models) {
       for (BlockNode b : model.blocks()) {
-        BlockDecl block = index.stack(b).block();
-        if (b.path().endsWith(".0")) { // later copies are fed by the block itself
-          fedWidths.computeIfAbsent(block, k -> new HashSet<>()).add(b.inputs());
-        }
         if (b.shortcut().equals("IDENTITY") && b.inputs() != b.outputs()) {
-          failing.computeIfAbsent(block, k -> new ArrayList<>()).add(b);
+          failing.computeIfAbsent(index.stack(b).block(), k -> new ArrayList<>()).add(b);
         }
       }
     }
@@ -281,7 +287,7 @@ public final class Validator {
         }
         continue;
       }
-      if (fedWidths.get(block).size() == 1) {
+      if (fedWidths.getOrDefault(block.qualifiedName(), Set.of()).size() <= 1) {
         BlockNode b = e.getValue().get(0);
         out.reportOnce(Message.IDENTITY_WIDTH, block.shortcutOrigin(), displayPath(b.path()), blockTrace(b),
             b.lastLayer().fieldName(), b.inputs());
@@ -293,6 +299,23 @@ public final class Validator {
             displayPath(stackPath(b.path())), b.inputs(), s.name(), b.outputs(), block.simpleName());
       }
     }
+  }
+
+  /**
+   * The widths each block class is fed where a stack of it starts, in {@code models}; later copies
+   * of a stack are fed by the block itself, so a fix to the block changes them along.
+   */
+  public static Map<String, Set<Integer>> fedWidths(List<NetworkModel> models, NetworkDecl decl) {
+    Index index = new Index(decl);
+    Map<String, Set<Integer>> fed = new HashMap<>();
+    for (NetworkModel model : models) {
+      for (BlockNode b : model.blocks()) {
+        if (b.path().endsWith(".0")) {
+          fed.computeIfAbsent(index.stack(b).block().qualifiedName(), k -> new HashSet<>()).add(b.inputs());
+        }
+      }
+    }
+    return fed;
   }
 
   private static void checkOutput(NetworkModel model, NetworkDecl decl, Index index, Diagnostics out) {
