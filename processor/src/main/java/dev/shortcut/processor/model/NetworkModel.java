@@ -31,6 +31,13 @@ public record NetworkModel(
     List<String> slotNames,
     long parameterCount) {
 
+  /**
+   * The longest array a JVM reliably allocates (HotSpot refuses the last few indices below
+   * {@link Integer#MAX_VALUE}): the runtime keeps parameters, and the activations of each batch row
+   * laid side by side, in one array each.
+   */
+  public static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
   /** The declaration a model came from, by name. */
   public record NetworkDeclRef(String qualifiedName, String simpleName) {}
 

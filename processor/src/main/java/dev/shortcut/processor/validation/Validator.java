@@ -29,12 +29,8 @@ public final class Validator {
   /** Plain networks deeper than this get a warning: the lecture's degradation sets in. */
   static final int DEEP_PLAIN_LAYERS = 30;
 
-  /**
-   * The longest array a JVM reliably allocates (HotSpot refuses the last few indices below
-   * {@link Integer#MAX_VALUE}): the runtime keeps parameters, and activations per batch row, in
-   * one array each.
-   */
-  public static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+  /** See {@link NetworkModel#MAX_ARRAY_LENGTH}. */
+  static final long MAX_ARRAY = NetworkModel.MAX_ARRAY_LENGTH;
 
   /**
    * Layers one declaration may generate, all its networks together: javac needs about 25 s of CPU

@@ -39,7 +39,6 @@ public final class NetworkWriter {
   };
   private static final ParameterSpec BATCH = ParameterSpec.builder(TypeName.INT, "batch").build();
   private static final ParameterSpec BUILDER = ParameterSpec.builder(Names.ARCHITECTURE_BUILDER, "b").build();
-  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   private final NetworkModel model;
   private final boolean isDouble;
@@ -280,7 +279,7 @@ public final class NetworkWriter {
   /** Rows whose input, output and activations each fit one array. */
   private int maxBatch() {
     long widest = Math.max(Math.max(model.inputs(), model.outputs()), Math.max(interiorWidth, 1));
-    return Math.toIntExact(MAX_ARRAY / widest);
+    return Math.toIntExact(NetworkModel.MAX_ARRAY_LENGTH / widest);
   }
 
   private static FieldSpec constant(String name, long value, String doc, boolean isPublic) {
