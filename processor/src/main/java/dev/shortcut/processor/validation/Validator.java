@@ -23,7 +23,8 @@ import java.util.Set;
 /**
  * Checks a declaration's structure, then the sizes and shapes of the models it unrolls into. Each
  * fault is reported once, at the element (and annotation value) to fix, however many unrolled
- * copies or depths share it; where one mistake has consequences, only the mistake is reported.
+ * copies or depths share it. Consequences of an error already reported stay silent where they
+ * can (a dropped field empties no block); where they cannot, the decisive error comes first.
  */
 public final class Validator {
   /** Plain networks deeper than this get a warning: the lecture's degradation sets in. */
@@ -33,8 +34,8 @@ public final class Validator {
   static final long MAX_ARRAY = NetworkModel.MAX_ARRAY_LENGTH;
 
   /**
-   * Layers one declaration may generate, all its networks together: javac needs about 25 s of CPU
-   * and 1.5 GB for 10,000 layers, growing linearly.
+   * Layers one declaration may generate, all its networks together: javac needs about 22 s of CPU
+   * and 700 MB of heap for 10,000 layers, growing linearly.
    */
   public static final long MAX_LAYERS = 100_000;
 
