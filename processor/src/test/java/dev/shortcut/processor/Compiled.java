@@ -53,9 +53,20 @@ final class Compiled {
     return new Compiled(c);
   }
 
+  /** A compilation that must have succeeded, with its classes loadable. */
+  static Compiled from(Compilation c) {
+    assertEquals(Compilation.Status.SUCCESS, c.status(), () -> "compilation failed: " + c.diagnostics());
+    return new Compiled(c);
+  }
+
   /** Class-file bytes of every generated and compiled class, by binary name. */
   Map<String, byte[]> classFiles() {
     return classes;
+  }
+
+  /** Loads a compiled class. */
+  Class<?> loadClass(String className) throws ClassNotFoundException {
+    return loader.loadClass(className);
   }
 
   /** Instantiates a generated network with {@code (int maxBatch, long seed)}. */

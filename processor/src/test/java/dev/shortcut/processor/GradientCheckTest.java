@@ -1,13 +1,23 @@
 package dev.shortcut.processor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shortcut.annotations.Activation;
+import dev.shortcut.processor.model.Declarations.BlockDecl;
+import dev.shortcut.processor.model.Declarations.DenseDecl;
+import dev.shortcut.processor.model.Declarations.NetworkDecl;
+import dev.shortcut.processor.model.Declarations.StackDecl;
+import dev.shortcut.processor.model.ModelBuilder;
+import dev.shortcut.processor.model.NetworkModel;
+import dev.shortcut.processor.model.Origin;
+import dev.shortcut.processor.writing.NetworkWriter;
 import dev.shortcut.runtime.Architecture;
 import dev.shortcut.runtime.DoubleNetwork;
 import dev.shortcut.runtime.FloatNetwork;
 import dev.shortcut.runtime.ShortcutKind;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +119,59 @@ class GradientCheckTest {
     for (int i = 0; i < 2 * 3; i++) {
       assertEquals(d.output()[i], f.output()[i], 1e-5 * (1 + Math.abs(d.output()[i])));
     }
+  }
+
+  /**
+   * {@link #NET} split into inner classes of at most three layers: layers and blocks of one run per
+   * class, the nested block in a class of its own with its inner blocks in others, offsets read
+   * across classes. The split network computes exactly what the whole one does, and its gradients
+   * pass the same check.
+   */
+  @Test
+  void splitIntoInnerClassesComputesExactlyTheSame() {
+    for (NetworkModel model : ModelBuilder.build(netDeclaration())) {
+      String qualified = "g." + model.className();
+      String split = NetworkWriter.write(model, 3).toString();
+      assertTrue(split.contains("private final class Shard0"), split);
+      DoubleNetwork parts = Compiled.compile(qualified, split).network(qualified, 3, 7);
+      DoubleNetwork whole = Compiled.compile(qualified, NetworkWriter.write(model, Integer.MAX_VALUE).toString())
+          .network(qualified, 3, 7);
+      assertArrayEquals(whole.parameters(), parts.parameters(), "same initialization");
+      Random r = new Random(5);
+      for (int i = 0; i < 3 * 5; i++) {
+        whole.input()[i] = parts.input()[i] = r.nextDouble();
+      }
+      for (DoubleNetwork n : List.of(whole, parts)) {
+        n.forward(3);
+        java.util.Arrays.fill(n.outputGradient(), 0, 9, 0.25);
+        n.zeroGradients();
+        n.backward(3, true);
+      }
+      assertArrayEquals(whole.output(), parts.output());
+      assertArrayEquals(whole.gradients(), parts.gradients());
+      assertArrayEquals(whole.inputGradient(), parts.inputGradient());
+      checkForwardAndGradients(parts, 3);
+    }
+  }
+
+  /** {@link #NET} and its blocks as plain declarations, for the writer alone. */
+  static NetworkDecl netDeclaration() {
+    Origin o = Origin.NOWHERE;
+    BlockDecl block = new BlockDecl("g.Block", "Block", "AUTO", true,
+        List.of(dense("fc1", 4, "RELU"), dense("fc2", 6, "LEAKY_RELU")), true, o, o);
+    BlockDecl narrowing = new BlockDecl("g.Narrowing", "Narrowing", "AUTO", true,
+        List.of(dense("fc1", 7, "SIGMOID"), dense("fc2", 4, "RELU")), true, o, o);
+    BlockDecl outer = new BlockDecl("g.Outer", "Outer", "PROJECTION", true,
+        List.of(new StackDecl("inner", block, List.of(2), o, o), dense("out", 5, "TANH")), true, o, o);
+    return new NetworkDecl("g", "Net", "Net", 5, 3, "SOFTMAX_CROSS_ENTROPY", "DOUBLE", List.of("RESIDUAL", "PLAIN"),
+        List.of(dense("stem", 6, "TANH"), new StackDecl("body", block, List.of(2), o, o),
+            new StackDecl("down", narrowing, List.of(1), o, o), new StackDecl("nested", outer, List.of(1), o, o),
+            dense("head", 3, "NONE")),
+        true, o, o, o, o, o, o);
+  }
+
+  private static DenseDecl dense(String name, int units, String activation) {
+    return new DenseDecl(name, units, activation, "AUTO", Origin.NOWHERE, Origin.NOWHERE, Origin.NOWHERE);
   }
 
   /** Randomizes parameters (the zero-initialized layers too), then checks everything. */

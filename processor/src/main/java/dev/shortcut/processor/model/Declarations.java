@@ -6,6 +6,11 @@ import java.util.List;
  * What the user wrote, as plain data: no javac types, so validation and model building can be
  * tested without a compiler. Enum-valued attributes are kept as constant names
  * ({@code "RELU"}), which the writer emits verbatim as {@code Activation.RELU}.
+ *
+ * <p>A declaration is <em>complete</em> when every annotated field made it into its members: a
+ * field dropped for an error (reported where it was read) or of a type javac cannot resolve yet
+ * leaves it incomplete, and checks that need the whole member list (an empty block, the shapes)
+ * then stay silent instead of piling consequences onto the real mistake.
  */
 public final class Declarations {
   private Declarations() {}
@@ -21,10 +26,13 @@ public final class Declarations {
       String precision,
       List<String> variants,
       List<Member> members,
+      boolean complete,
       Origin origin,
       Origin inputsOrigin,
       Origin outputsOrigin,
-      Origin lossOrigin) {
+      Origin lossOrigin,
+      Origin variantsOrigin,
+      Origin nameOrigin) {
     public NetworkDecl {
       variants = List.copyOf(variants);
       members = List.copyOf(members);
@@ -33,6 +41,11 @@ public final class Declarations {
     /** Qualified name of the declaration. */
     public String qualifiedName() {
       return packageName.isEmpty() ? declarationName : packageName + "." + declarationName;
+    }
+
+    /** Whether this declaration and every block it stacks, however deep, are complete. */
+    public boolean fullyRead() {
+      return complete && Declarations.fullyRead(members);
     }
   }
 
@@ -43,10 +56,16 @@ public final class Declarations {
       String shortcut,
       boolean zeroInitLast,
       List<Member> members,
+      boolean complete,
       Origin origin,
       Origin shortcutOrigin) {
     public BlockDecl {
       members = List.copyOf(members);
+    }
+
+    /** Dense layers written directly in this block's main path (not inside its stacks). */
+    public int directLayers() {
+      return (int) members.stream().filter(m -> m instanceof DenseDecl).count();
     }
   }
 
@@ -71,8 +90,8 @@ public final class Declarations {
       implements Member {}
 
   /**
-   * A {@code @Stack} field of a block type. {@code block} is null when the type is not a
-   * {@code @ResidualBlock} (reported while reading).
+   * A {@code @Stack} field of a block type. {@code block} is null when the type is not a usable
+   * {@code @ResidualBlock} (reported while reading) or not resolved yet.
    */
   public record StackDecl(
       String name, BlockDecl block, List<Integer> repeats, Origin origin, Origin repeatOrigin)
@@ -80,5 +99,15 @@ public final class Declarations {
     public StackDecl {
       repeats = List.copyOf(repeats);
     }
+  }
+
+  private static boolean fullyRead(List<Member> members) {
+    for (Member m : members) {
+      if (m instanceof StackDecl s
+          && (s.block() == null || !s.block().complete() || !fullyRead(s.block().members()))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

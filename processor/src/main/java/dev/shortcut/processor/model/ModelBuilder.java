@@ -10,12 +10,12 @@ import dev.shortcut.processor.model.NetworkModel.LayerNode;
 import dev.shortcut.processor.model.NetworkModel.Node;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Unrolls a declaration into one {@link NetworkModel} per variant and depth. Assumes the
  * declaration passed structural validation (positive sizes, blocks that end in a dense layer, no
- * cycles); shape checks run on the models it builds.
+ * cycles, a {@link #totalLayerCount} the processor accepts); shape and size checks run on the
+ * models it builds. Sizes are exact: {@code long}, saturating rather than wrapping.
  */
 public final class ModelBuilder {
 
@@ -74,20 +74,46 @@ public final class ModelBuilder {
     return activation.equals("RELU") || activation.equals("LEAKY_RELU") ? "HE_NORMAL" : "XAVIER_NORMAL";
   }
 
-  /** Upper-snake name of a dotted path: {@code body.3.fc1} → {@code BODY_3_FC1}. */
-  public static String constantName(String path) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < path.length(); i++) {
-      char c = path.charAt(i);
-      if (c == '.') {
-        sb.append('_');
-      } else if (Character.isUpperCase(c) && i > 0 && Character.isLowerCase(path.charAt(i - 1))) {
-        sb.append('_').append(c);
-      } else {
-        sb.append(Character.toUpperCase(c));
+  /**
+   * Dense layers of every model a declaration unrolls into, together, counted without unrolling and
+   * saturating at {@link Long#MAX_VALUE}, so that {@code repeat = 2_000_000_000} is measured, not
+   * built.
+   */
+  public static long totalLayerCount(NetworkDecl decl) {
+    StackDecl varying = varyingStack(decl.members());
+    long perVariant = 0;
+    if (varying == null) {
+      perVariant = layerCount(decl.members(), null);
+    } else {
+      for (int r : varying.repeats()) {
+        perVariant = saturatedAdd(perVariant, layerCount(decl.members(), new DepthChoice(varying, r)));
       }
     }
-    return sb.toString().toUpperCase(Locale.ROOT);
+    return saturatedMultiply(perVariant, new java.util.HashSet<>(decl.variants()).size());
+  }
+
+  private static long layerCount(List<Member> members, DepthChoice choice) {
+    long count = 0;
+    for (Member m : members) {
+      if (m instanceof DenseDecl) {
+        count = saturatedAdd(count, 1);
+      } else if (m instanceof StackDecl s && s.block() != null) {
+        long repeat = Math.max(0, choice != null && choice.stack() == s ? choice.repeat() : s.repeats().get(0));
+        count = saturatedAdd(count, saturatedMultiply(repeat, layerCount(s.block().members(), choice)));
+      }
+    }
+    return count;
+  }
+
+  static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  }
+
+  static long saturatedMultiply(long a, long b) {
+    long high = Math.multiplyHigh(a, b);
+    long low = a * b;
+    return high != 0 || low < 0 ? Long.MAX_VALUE : low;
   }
 
   /** Simple name of a generated class. */
@@ -103,7 +129,7 @@ public final class ModelBuilder {
     private final boolean severalDepths;
     private final List<Integer> slotWidths = new ArrayList<>();
     private final List<String> slotNames = new ArrayList<>();
-    private int nextParameter;
+    private long nextParameter;
 
     Unroller(NetworkDecl decl, boolean residual, DepthChoice choice, boolean severalDepths) {
       this.decl = decl;
@@ -145,11 +171,11 @@ public final class ModelBuilder {
           if (joins && enclosing.zeroInitLast() && d.init().equals("AUTO")) {
             init = "ZERO";
           }
-          int weight = take(d.units() * width);
-          int bias = take(d.units());
+          long weight = take((long) d.units() * width);
+          long bias = take(d.units());
           int out = newSlot(d.units(), path);
-          nodes.add(new LayerNode(path, d.name(), constantName(path), width, d.units(), d.activation(),
-              init, weight, bias, slot, out, joins, blockPath));
+          nodes.add(new LayerNode(path, d.name(), width, d.units(), d.activation(), init, weight, bias, slot,
+              out, joins, blockPath));
           slot = out;
           width = d.units();
         } else if (m instanceof StackDecl s && s.block() != null) {
@@ -171,16 +197,16 @@ public final class ModelBuilder {
       if (residual) {
         shortcut = decl.shortcut().equals("AUTO") ? (outWidth == width ? "IDENTITY" : "PROJECTION") : decl.shortcut();
       }
-      int projection = -1;
+      long projection = -1;
       int projectionSlot = -1;
       if (shortcut.equals("PROJECTION")) {
-        projection = take(outWidth * width);
+        projection = take((long) outWidth * width);
         projectionSlot = newSlot(outWidth, path + ".shortcut");
       }
       List<Node> children = members(decl.members(), path + ".", inputSlot, width, decl, path);
       int outSlot = children.isEmpty() ? inputSlot : children.get(children.size() - 1).outputSlot();
-      return new BlockNode(path, constantName(path), decl.simpleName(), width, outWidth, shortcut,
-          projection, projectionSlot, inputSlot, outSlot, children);
+      return new BlockNode(path, decl.simpleName(), width, outWidth, shortcut, decl.shortcut(), projection,
+          projectionSlot, inputSlot, outSlot, children);
     }
 
     private int outputWidth(List<Member> members, int width) {
@@ -197,9 +223,9 @@ public final class ModelBuilder {
       return width;
     }
 
-    private int take(int size) {
-      int offset = nextParameter;
-      nextParameter = Math.addExact(nextParameter, size);
+    private long take(long size) {
+      long offset = nextParameter;
+      nextParameter = saturatedAdd(nextParameter, size);
       return offset;
     }
 

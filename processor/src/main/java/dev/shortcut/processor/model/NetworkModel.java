@@ -8,6 +8,9 @@ import java.util.List;
  * every width, every resolved shortcut, every parameter offset and every activation slot. Built
  * by {@link ModelBuilder}; read by validation and writing.
  *
+ * <p>Sizes and offsets are {@code long}, computed exactly (saturating at {@link Long#MAX_VALUE}):
+ * validation, not arithmetic, decides whether they fit the runtime's {@code int}-indexed arrays.
+ *
  * @param className simple name of the generated class
  * @param residual {@code false} for a plain twin
  * @param nodes top-level layers and blocks in forward order
@@ -26,7 +29,14 @@ public record NetworkModel(
     List<Node> nodes,
     List<Integer> slotWidths,
     List<String> slotNames,
-    int parameterCount) {
+    long parameterCount) {
+
+  /**
+   * The longest array a JVM reliably allocates (HotSpot refuses the last few indices below
+   * {@link Integer#MAX_VALUE}): the runtime keeps parameters, and the activations of each batch row
+   * laid side by side, in one array each.
+   */
+  public static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
   /** The declaration a model came from, by name. */
   public record NetworkDeclRef(String qualifiedName, String simpleName) {}
@@ -43,40 +53,46 @@ public record NetworkModel(
   /**
    * A dense layer {@code a = g(W a_in + b)}.
    *
-   * @param constantName stem of the offset constants, e.g. {@code BODY_3_FC1}
    * @param init resolved initialization (never AUTO)
    * @param joinsShortcut whether the enclosing residual block adds its shortcut before {@code g}
    */
   public record LayerNode(
       String path,
       String fieldName,
-      String constantName,
       int inputs,
       int units,
       String activation,
       String init,
-      int weightOffset,
-      int biasOffset,
+      long weightOffset,
+      long biasOffset,
       int inputSlot,
       int outputSlot,
       boolean joinsShortcut,
       String blockPath)
-      implements Node {}
+      implements Node {
+
+    /** Scalars in the weight matrix, {@code units × inputs}, exact. */
+    public long weightCount() {
+      return (long) units * inputs;
+    }
+  }
 
   /**
    * A block instance. In a plain twin {@code shortcut} is {@code "NONE"}.
    *
    * @param shortcut {@code NONE}, {@code IDENTITY} or {@code PROJECTION}
+   * @param declaredShortcut the block's {@code shortcut} attribute, e.g. {@code AUTO}
+   * @param projectionOffset offset of {@code W_s}, or -1
    * @param projectionSlot scratch slot for {@code W_s a[l]}, or -1
    */
   public record BlockNode(
       String path,
-      String constantName,
       String blockType,
       int inputs,
       int outputs,
       String shortcut,
-      int projectionOffset,
+      String declaredShortcut,
+      long projectionOffset,
       int projectionSlot,
       int inputSlot,
       int outputSlot,
@@ -87,6 +103,11 @@ public record NetworkModel(
     public LayerNode lastLayer() {
       Node last = children.get(children.size() - 1);
       return (LayerNode) last;
+    }
+
+    /** Steps of the main path (layers and inner blocks): the {@code k} of {@code a[l+k]}. */
+    public int steps() {
+      return children.size();
     }
   }
 
@@ -109,20 +130,11 @@ public record NetworkModel(
     return layers().size();
   }
 
-  /** Sum of all slot widths: activation scalars per sample. */
-  public int activationWidth() {
-    int sum = 0;
+  /** Sum of all slot widths: activation scalars per sample, exact. */
+  public long activationWidth() {
+    long sum = 0;
     for (int w : slotWidths) {
       sum += w;
-    }
-    return sum;
-  }
-
-  /** Per-sample offset of a slot in the activation array. */
-  public int slotOffset(int slot) {
-    int sum = 0;
-    for (int i = 0; i < slot; i++) {
-      sum += slotWidths.get(i);
     }
     return sum;
   }

@@ -5,6 +5,11 @@ package dev.shortcut.processor.model;
  * annotation value on it. Opaque to every stage but reading, which made it and reports on it.
  */
 public interface Origin {
+  /** Whether the fact can be fixed where it is: false for a class compiled elsewhere (a library). */
+  default boolean editable() {
+    return true;
+  }
+
   /** A place for facts that come from no source, such as models built in tests. */
   Origin NOWHERE = new Origin() {
     @Override

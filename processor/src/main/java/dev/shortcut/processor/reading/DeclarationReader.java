@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
@@ -31,6 +33,10 @@ import javax.lang.model.util.Elements;
  * Turns annotated classes into javac-free declarations. This is the only stage that sees
  * {@code javax.lang.model}; every fact it reads keeps its {@link ElementOrigin}. Problems of kind
  * (an annotation on the wrong element) are reported here, since only here are elements visible.
+ *
+ * <p>A type javac has not resolved (a typo, or a class another processor generates in a later
+ * round) is not reported: the reader notes it ({@link #sawUnresolved()}), the adapter defers the
+ * declaration, and javac reports "cannot find symbol" itself if the type never appears.
  */
 public final class DeclarationReader {
   public static final String NETWORK = "dev.shortcut.annotations.Network";
@@ -41,15 +47,29 @@ public final class DeclarationReader {
 
   private final Elements elements;
   private final Diagnostics diagnostics;
+  private final Predicate<TypeElement> inSource;
   private final Map<String, BlockDecl> blocks = new HashMap<>();
   private final Deque<String> reading = new ArrayDeque<>();
+  /** The {@code @Stack} field in source through which the library block being read was reached. */
+  private ElementOrigin usedAt;
+  private boolean unresolved;
 
-  public DeclarationReader(Elements elements, Diagnostics diagnostics) {
+  /**
+   * @param inSource whether a top-level type is compiled from source in this compilation; blocks
+   *     that are not are reported at the {@code @Stack} field using them
+   */
+  public DeclarationReader(Elements elements, Diagnostics diagnostics, Predicate<TypeElement> inSource) {
     this.elements = elements;
     this.diagnostics = diagnostics;
+    this.inSource = inSource;
   }
 
-  /** Reads a {@code @Network} class; null when it is not a class at all. */
+  /** Whether anything read so far had a type or value javac has not resolved yet. */
+  public boolean sawUnresolved() {
+    return unresolved;
+  }
+
+  /** Reads a {@code @Network} class; null when it cannot be one (reported). */
   public NetworkDecl readNetwork(Element element) {
     AnnotationMirror mirror = mirror(element, NETWORK);
     if (!isClass(element, "Network", mirror)) {
@@ -57,42 +77,66 @@ public final class DeclarationReader {
     }
     TypeElement type = (TypeElement) element;
     if (mirror(type, RESIDUAL_BLOCK) != null) {
-      diagnostics.report(Message.NETWORK_AND_BLOCK, ElementOrigin.of(type), type.getSimpleName());
+      // One error, not the errors of both readings: the class must be split first.
+      diagnostics.report(Message.NETWORK_AND_BLOCK, at(type, null, null), type.getSimpleName());
+      return null;
     }
-    String name = (String) value(mirror, "name");
+    String name = stringValue(mirror, "name");
     String simple = type.getSimpleName().toString();
     List<String> variants = new ArrayList<>();
-    for (Object v : (List<?>) value(mirror, "variants")) {
-      variants.add(enumName(((AnnotationValue) v).getValue()));
+    for (AnnotationValue v : listValue(mirror, "variants")) {
+      variants.add(enumName(v.getValue()));
     }
+    List<Member> members = new ArrayList<>();
+    boolean complete = members(type, members);
     return new NetworkDecl(
         packageOf(type), simple, name.isEmpty() ? simple : name,
-        (Integer) value(mirror, "inputs"), (Integer) value(mirror, "outputs"),
-        enumName(value(mirror, "loss")), enumName(value(mirror, "precision")), variants,
-        members(type), new ElementOrigin(type, mirror, null), origin(type, mirror, "inputs"),
-        origin(type, mirror, "outputs"), origin(type, mirror, "loss"));
+        intValue(mirror, "inputs"), intValue(mirror, "outputs"),
+        enumName(rawValue(mirror, "loss")), enumName(rawValue(mirror, "precision")), variants,
+        members, complete, at(type, mirror, null), origin(type, mirror, "inputs"),
+        origin(type, mirror, "outputs"), origin(type, mirror, "loss"), origin(type, mirror, "variants"),
+        origin(type, mirror, "name"));
   }
 
-  /** Reads a {@code @ResidualBlock} class (once; later calls return the same declaration). */
+  /** Reads a {@code @ResidualBlock} class in source (once; later calls return the same declaration). */
   public BlockDecl readBlock(TypeElement type) {
+    return readBlock(type, null);
+  }
+
+  /** Whether {@code type} carries both annotations, an error reported once by the network's reading. */
+  public static boolean isNetworkAndBlock(Element type) {
+    return mirror(type, NETWORK) != null && mirror(type, RESIDUAL_BLOCK) != null;
+  }
+
+  private BlockDecl readBlock(TypeElement type, ElementOrigin stackField) {
     String key = type.getQualifiedName().toString();
     BlockDecl known = blocks.get(key);
     if (known != null) {
       return known;
     }
-    AnnotationMirror mirror = mirror(type, RESIDUAL_BLOCK);
-    if (!isClass(type, "ResidualBlock", mirror)) {
-      return null;
+    ElementOrigin outerUse = usedAt;
+    if (usedAt == null && stackField != null && !inSource.test(topLevel(type))) {
+      usedAt = stackField;
     }
-    reading.push(key);
     try {
-      BlockDecl block = new BlockDecl(key, type.getSimpleName().toString(), enumName(value(mirror, "shortcut")),
-          (Boolean) value(mirror, "zeroInitLast"), members(type), new ElementOrigin(type, mirror, null),
-          origin(type, mirror, "shortcut"));
-      blocks.put(key, block);
-      return block;
+      AnnotationMirror mirror = mirror(type, RESIDUAL_BLOCK);
+      if (!isClass(type, "ResidualBlock", mirror) || mirror(type, NETWORK) != null) {
+        return null;
+      }
+      reading.push(key);
+      try {
+        List<Member> members = new ArrayList<>();
+        boolean complete = members(type, members);
+        BlockDecl block = new BlockDecl(key, type.getSimpleName().toString(), enumName(rawValue(mirror, "shortcut")),
+            booleanValue(mirror, "zeroInitLast"), members, complete, at(type, mirror, null),
+            origin(type, mirror, "shortcut"));
+        blocks.put(key, block);
+        return block;
+      } finally {
+        reading.pop();
+      }
     } finally {
-      reading.pop();
+      usedAt = outerUse;
     }
   }
 
@@ -100,7 +144,7 @@ public final class DeclarationReader {
   public void checkEnclosing(Element field, String annotation) {
     Element owner = field.getEnclosingElement();
     if (mirror(owner, NETWORK) == null && mirror(owner, RESIDUAL_BLOCK) == null) {
-      diagnostics.report(Message.MEMBER_OUTSIDE_DECLARATION, new ElementOrigin(field, mirror(field, annotation), null),
+      diagnostics.report(Message.MEMBER_OUTSIDE_DECLARATION, at(field, mirror(field, annotation), null),
           annotation.substring(annotation.lastIndexOf('.') + 1), field.getSimpleName(), owner.getSimpleName());
     }
   }
@@ -110,8 +154,8 @@ public final class DeclarationReader {
     if (kind == ElementKind.CLASS) {
       return true;
     }
-    diagnostics.report(Message.NOT_A_CLASS, new ElementOrigin(element, mirror, null), annotation,
-        kindName(kind), element.getSimpleName());
+    diagnostics.report(Message.NOT_A_CLASS, at(element, mirror, null), annotation, kindName(kind),
+        element.getSimpleName());
     return false;
   }
 
@@ -121,12 +165,16 @@ public final class DeclarationReader {
       case "ENUM" -> "enum";
       case "RECORD" -> "record";
       case "ANNOTATION_TYPE" -> "annotation type";
-      default -> kind.name().toLowerCase(java.util.Locale.ROOT);
+      default -> kind.name().toLowerCase(Locale.ROOT);
     };
   }
 
-  private List<Member> members(TypeElement type) {
-    List<Member> members = new ArrayList<>();
+  /**
+   * Reads the annotated fields of {@code type} into {@code members}; false when one was dropped
+   * for an error (already reported), so that checks of the whole list stay silent.
+   */
+  private boolean members(TypeElement type, List<Member> members) {
+    boolean complete = true;
     for (Element e : type.getEnclosedElements()) {
       if (e.getKind() != ElementKind.FIELD) {
         continue;
@@ -138,59 +186,78 @@ public final class DeclarationReader {
       }
       String name = e.getSimpleName().toString();
       if (dense != null && stack != null) {
-        diagnostics.report(Message.DENSE_AND_STACK, ElementOrigin.of(e), name);
+        diagnostics.report(Message.DENSE_AND_STACK, at(e, null, null), name);
+        complete = false;
         continue;
       }
       if (e.getModifiers().contains(Modifier.STATIC)) {
-        diagnostics.report(Message.STATIC_MEMBER, ElementOrigin.of(e), name);
-        continue;
+        // Reported, and still read as the layer it was meant to be: no "block has no layers" after it.
+        diagnostics.report(Message.STATIC_MEMBER, at(e, null, null), name);
       }
       if (dense != null) {
         members.add(dense((VariableElement) e, dense));
       } else {
         StackDecl s = stack((VariableElement) e, stack);
-        if (s != null) {
+        if (s == null) {
+          complete = false;
+        } else {
           members.add(s);
         }
       }
     }
-    return members;
+    return complete;
   }
 
   private DenseDecl dense(VariableElement field, AnnotationMirror mirror) {
     TypeMirror t = field.asType();
-    if (!(t.getKind() == TypeKind.DECLARED
+    if (t.getKind() == TypeKind.ERROR) {
+      unresolved = true;
+    } else if (!(t.getKind() == TypeKind.DECLARED
         && ((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName().contentEquals(LAYER))) {
-      diagnostics.report(Message.DENSE_WRONG_TYPE, ElementOrigin.of(field), field.getSimpleName(), t);
+      diagnostics.report(Message.DENSE_WRONG_TYPE, at(field, null, null), field.getSimpleName(), t);
     }
-    return new DenseDecl(field.getSimpleName().toString(), (Integer) value(mirror, "units"),
-        enumName(value(mirror, "activation")), enumName(value(mirror, "init")), ElementOrigin.of(field),
+    return new DenseDecl(field.getSimpleName().toString(), intValue(mirror, "units"),
+        enumName(rawValue(mirror, "activation")), enumName(rawValue(mirror, "init")), at(field, null, null),
         origin(field, mirror, "units"), origin(field, mirror, "activation"));
   }
 
+  /** A stack; null when it must be dropped (a cycle, reported). */
   private StackDecl stack(VariableElement field, AnnotationMirror mirror) {
     List<Integer> repeats = new ArrayList<>();
-    for (Object v : (List<?>) value(mirror, "repeat")) {
-      repeats.add((Integer) ((AnnotationValue) v).getValue());
+    for (AnnotationValue v : listValue(mirror, "repeat")) {
+      repeats.add(v.getValue() instanceof Integer i ? i : unresolvedInt());
     }
     String name = field.getSimpleName().toString();
+    ElementOrigin fieldOrigin = at(field, null, null);
+    ElementOrigin repeatOrigin = origin(field, mirror, "repeat");
     TypeMirror t = field.asType();
-    TypeElement type = t.getKind() == TypeKind.DECLARED ? (TypeElement) ((DeclaredType) t).asElement() : null;
-    BlockDecl block = null;
-    if (type == null || mirror(type, RESIDUAL_BLOCK) == null) {
-      String typeName = type == null ? t.toString() : type.getSimpleName().toString();
-      diagnostics.report(Message.STACK_NOT_A_BLOCK, ElementOrigin.of(field), name, typeName, typeName);
-    } else if (reading.contains(type.getQualifiedName().toString())) {
-      List<String> path = new ArrayList<>();
-      reading.descendingIterator().forEachRemaining(q -> path.add(q.substring(q.lastIndexOf('.') + 1)));
-      path.add(type.getSimpleName().toString());
-      diagnostics.report(Message.BLOCK_CYCLE, new ElementOrigin(field, mirror, null), type.getSimpleName(),
-          String.join(" → ", path));
-      return null;
-    } else {
-      block = readBlock(type);
+    if (t.getKind() == TypeKind.ERROR) {
+      unresolved = true; // javac reports the missing type, or another processor generates it later
+      return new StackDecl(name, null, repeats, fieldOrigin, repeatOrigin);
     }
-    return new StackDecl(name, block, repeats, ElementOrigin.of(field), origin(field, mirror, "repeat"));
+    TypeElement type = t.getKind() == TypeKind.DECLARED ? (TypeElement) ((DeclaredType) t).asElement() : null;
+    if (type != null && mirror(type, RESIDUAL_BLOCK) != null) {
+      if (reading.contains(type.getQualifiedName().toString())) {
+        List<String> path = new ArrayList<>();
+        reading.descendingIterator().forEachRemaining(q -> path.add(q.substring(q.lastIndexOf('.') + 1)));
+        path.add(type.getSimpleName().toString());
+        diagnostics.report(Message.BLOCK_CYCLE, at(field, mirror, null), type.getSimpleName(),
+            String.join(" → ", path));
+        return null;
+      }
+      // Null when the block class is unusable (not a class, or also a @Network): reported there.
+      BlockDecl block = readBlock(type, usedAt != null ? usedAt : new ElementOrigin(field, mirror, null, null));
+      return new StackDecl(name, block, repeats, fieldOrigin, repeatOrigin);
+    }
+    if (type != null && type.getKind() == ElementKind.CLASS && inSource.test(topLevel(type))) {
+      String simple = type.getSimpleName().toString();
+      diagnostics.report(Message.STACK_NOT_A_BLOCK, fieldOrigin, name, simple, simple);
+    } else {
+      // A primitive, an array, an interface or a class compiled elsewhere cannot be annotated here.
+      String shown = type == null ? t.toString() : type.getQualifiedName().toString();
+      diagnostics.report(Message.STACK_WRONG_TYPE, fieldOrigin, name, shown);
+    }
+    return new StackDecl(name, null, repeats, fieldOrigin, repeatOrigin);
   }
 
   // ---- annotation access ------------------------------------------------------------------
@@ -204,33 +271,96 @@ public final class DeclarationReader {
     return null;
   }
 
-  /** The value of {@code name}, explicit or default. */
-  private Object value(AnnotationMirror mirror, String name) {
+  /**
+   * The value of {@code name}, explicit or default; null when javac could not resolve it (a
+   * missing required value, or an expression naming an unknown constant), which javac reports.
+   */
+  private Object rawValue(AnnotationMirror mirror, String name) {
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
         : elements.getElementValuesWithDefaults(mirror).entrySet()) {
       if (e.getKey().getSimpleName().contentEquals(name)) {
         return e.getValue().getValue();
       }
     }
-    throw new IllegalStateException("annotation " + mirror + " has no value " + name);
+    unresolved = true;
+    return null;
+  }
+
+  private int intValue(AnnotationMirror mirror, String name) {
+    return rawValue(mirror, name) instanceof Integer i ? i : unresolvedInt();
+  }
+
+  private boolean booleanValue(AnnotationMirror mirror, String name) {
+    if (rawValue(mirror, name) instanceof Boolean b) {
+      return b;
+    }
+    unresolved = true;
+    return false;
+  }
+
+  private String stringValue(AnnotationMirror mirror, String name) {
+    if (rawValue(mirror, name) instanceof String s) {
+      return s;
+    }
+    unresolved = true;
+    return "";
+  }
+
+  private List<? extends AnnotationValue> listValue(AnnotationMirror mirror, String name) {
+    Object v = rawValue(mirror, name);
+    if (v instanceof List<?> list && list.stream().allMatch(o -> o instanceof AnnotationValue)) {
+      @SuppressWarnings("unchecked")
+      List<? extends AnnotationValue> values = (List<? extends AnnotationValue>) list;
+      return values;
+    }
+    unresolved = true;
+    return List.of();
+  }
+
+  /** A placeholder for a value javac could not resolve: positive, so it adds no error of ours. */
+  private int unresolvedInt() {
+    unresolved = true;
+    return 1;
+  }
+
+  private String enumName(Object value) {
+    if (value instanceof VariableElement v) {
+      return v.getSimpleName().toString();
+    }
+    unresolved = true;
+    return "";
   }
 
   /** The origin of an explicit value, or of the annotation when the value is defaulted. */
-  private static ElementOrigin origin(Element element, AnnotationMirror mirror, String name) {
+  private ElementOrigin origin(Element element, AnnotationMirror mirror, String name) {
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : mirror.getElementValues().entrySet()) {
       if (e.getKey().getSimpleName().contentEquals(name)) {
-        return new ElementOrigin(element, mirror, e.getValue());
+        return at(element, mirror, e.getValue());
       }
     }
-    return new ElementOrigin(element, mirror, null);
+    return at(element, mirror, null);
   }
 
-  private static String enumName(Object value) {
-    return value instanceof VariableElement v ? v.getSimpleName().toString() : String.valueOf(value);
+  /** An origin, redirected to the {@code @Stack} field that uses it when it lies in a library. */
+  private ElementOrigin at(Element element, AnnotationMirror mirror, AnnotationValue value) {
+    return new ElementOrigin(element, mirror, value, usedAt);
   }
 
   private String packageOf(TypeElement type) {
     PackageElement p = elements.getPackageOf(type);
     return p.isUnnamed() ? "" : p.getQualifiedName().toString();
+  }
+
+  /** The top-level class enclosing {@code element}, or the element itself. */
+  public static TypeElement topLevel(Element element) {
+    Element e = element;
+    TypeElement top = null;
+    while (e != null && e.getKind() != ElementKind.PACKAGE && e.getKind() != ElementKind.MODULE) {
+      if (e instanceof TypeElement t) {
+        top = t;
+      }
+      e = e.getEnclosingElement();
+    }
+    return top;
   }
 }

@@ -17,6 +17,19 @@ public final class Diagnostics {
     add(new Diagnostic(message, origin, message.format(args)));
   }
 
+  /**
+   * Records {@code message} at {@code origin} unless that message is already there: one fault in
+   * a depth family (whose traces differ from depth to depth) is one diagnostic, the first model's.
+   */
+  public void reportOnce(Message message, Origin origin, Object... args) {
+    for (Diagnostic d : reported) {
+      if (d.message() == message && d.origin().equals(origin)) {
+        return;
+      }
+    }
+    report(message, origin, args);
+  }
+
   /** Records an already formatted diagnostic, unless an identical one is already here. */
   public void add(Diagnostic d) {
     if (!reported.contains(d)) {
@@ -29,7 +42,7 @@ public final class Diagnostics {
     return List.copyOf(reported);
   }
 
-  /** Number of errors (not warnings) so far. */
+  /** Number of errors (not warnings or notes) so far. */
   public int errorCount() {
     return (int) reported.stream().filter(d -> d.message().kind() == Message.Kind.ERROR).count();
   }

@@ -1,8 +1,15 @@
 package dev.shortcut.processor.validation;
 
+import java.util.Locale;
+
 /**
  * Every diagnostic the processor can emit, in one place: its kind and its text, worded as a fix.
  * Arguments fill the {@code %s}/{@code %d} slots in order.
+ *
+ * <p>Warnings and notes can be silenced on the element they are reported at, or on any element
+ * enclosing it, with {@code @SuppressWarnings("shortcut")} (all of them) or
+ * {@code @SuppressWarnings("shortcut:<key>")} (one message), where {@link #key()} is the constant's
+ * name in lower case with hyphens: {@code "shortcut:deep-plain"}. Errors cannot be silenced.
  */
 public enum Message {
   INTERNAL_ERROR(Kind.ERROR, "internal error in the Shortcut processor, please report it: %s"),
@@ -17,6 +24,10 @@ public enum Message {
       "@Dense field '%s' has type %s; declare it as dev.shortcut.annotations.Layer"),
   STACK_NOT_A_BLOCK(Kind.ERROR,
       "@Stack field '%s' has type %s, which is not a @ResidualBlock; annotate %s with @ResidualBlock or stack a block class"),
+  STACK_WRONG_TYPE(Kind.ERROR,
+      "@Stack field '%s' has type %s, which cannot be a block; declare the field with a @ResidualBlock class as its type"),
+  INVALID_NAME(Kind.ERROR,
+      "name = \"%s\" cannot name the generated classes (%s): it must be a Java identifier, letters, digits and '_' starting with a letter, such as \"%s\""),
   NON_POSITIVE_UNITS(Kind.ERROR, "layer '%s' has units = %d; a layer needs at least one unit"),
   NON_POSITIVE_SIZE(Kind.ERROR, "%s = %d; the network needs at least one %s"),
   EMPTY_REPEAT(Kind.ERROR, "@Stack '%s' lists no repeat count; write repeat = N with N ≥ 1"),
@@ -30,23 +41,41 @@ public enum Message {
   BLOCK_ENDS_WITH_STACK(Kind.ERROR,
       "@ResidualBlock %s ends with the stack '%s'; end its main path with a @Dense layer, whose linear output the shortcut joins"),
   BLOCK_CYCLE(Kind.ERROR, "block %s contains itself: %s; a block cannot stack itself, directly or through another block"),
+  BLOCK_TOO_LONG(Kind.ERROR,
+      "@ResidualBlock %s has %,d dense layers in its main path; a generated class holds at most %,d, so group them into a @Stack of smaller blocks"),
+  TOO_DEEP(Kind.ERROR,
+      "@Network %s generates %,d layers in all; Shortcut generates at most %,d per declaration (javac's time and memory grow with every layer), so lower the repeat counts"),
   IDENTITY_WIDTH(Kind.ERROR,
       "identity shortcut of block '%s' needs equal widths: %s; use shortcut = PROJECTION or make %s %d"),
+  IDENTITY_WIDTH_AT_STACK(Kind.ERROR,
+      "identity block %s keeps its width only at %d (%s), but the stack '%s' feeds it %d; it is stacked at other widths elsewhere, so feed '%s' %d values or give %s shortcut = PROJECTION"),
+  LIBRARY_IDENTITY_WIDTH(Kind.ERROR,
+      "identity block %s, compiled elsewhere, keeps its width only at %d (%s), but the stack '%s' feeds it %d; feed '%s' %d values, or stack a block with shortcut = PROJECTION"),
+  SHORTCUT_NAME_TAKEN(Kind.ERROR,
+      "layer '%s' is named 'shortcut', but its block '%s' has a projection shortcut whose weight is already %s.shortcut.weight; rename the layer"),
+  LAYER_TOO_LARGE(Kind.ERROR,
+      "%s '%s' has %,d × %,d = %,d weights; one Java array holds at most %,d, so make it narrower"),
+  TOO_MANY_PARAMETERS(Kind.ERROR,
+      "%s has %,d parameters; the runtime keeps them in one Java array of at most %,d, so make the layers narrower or fewer"),
   OUTPUT_WIDTH(Kind.ERROR,
-      "the network outputs %d but its last layer '%s' has %d units: %s; make '%s' %d units or set outputs = %d"),
+      "the network outputs %d but its last layer '%s' has %s: %s; make '%s' %s or set outputs = %d"),
   LOSS_WANTS_LOGITS(Kind.ERROR,
       "SOFTMAX_CROSS_ENTROPY takes logits, but the last layer '%s' applies %s; use activation = Activation.NONE"),
   DUPLICATE_CLASS(Kind.ERROR,
       "%s would generate %s, which %s generates too; rename one with @Network(name = \"...\")"),
+  EXISTING_CLASS(Kind.ERROR,
+      "%s would generate %s, but the class %s is already declared; rename that class, or give the network another name with @Network(name = \"...\")"),
   DEEP_PLAIN(Kind.WARNING,
       "the plain twin %s has %d layers; plain networks this deep train worse than shallower ones (the lecture's point). Keep it for the comparison, or drop Variant.PLAIN"),
   NO_SHORTCUTS(Kind.WARNING,
-      "@Network %s stacks no @ResidualBlock, so its residual and plain variants are the same network; add a @Stack of blocks");
+      "@Network %s stacks no @ResidualBlock, so its plain twin is the same network as the residual one; drop Variant.PLAIN, or add a @Stack of blocks"),
+  SHORTCUTS_RESOLVED(Kind.NOTE, "%s: %s");
 
   /** Severity, mapped to javac's diagnostic kinds by the adapter. */
   public enum Kind {
     ERROR,
-    WARNING
+    WARNING,
+    NOTE
   }
 
   private final Kind kind;
@@ -62,8 +91,13 @@ public enum Message {
     return kind;
   }
 
+  /** The suppression key, {@code deep-plain} for {@link #DEEP_PLAIN}. */
+  public String key() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
   /** The text with its arguments filled in. */
   public String format(Object... args) {
-    return String.format(java.util.Locale.ROOT, template, args);
+    return String.format(Locale.ROOT, template, args);
   }
 }

@@ -24,21 +24,6 @@ final class Names {
   static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   static final String PROCESSOR = "dev.shortcut.processor.ShortcutProcessor";
 
-  /** {@code body.3.inner.0} → {@code body3Inner0}. */
-  static String methodStem(String path) {
-    StringBuilder sb = new StringBuilder();
-    boolean upper = false;
-    for (char c : path.toCharArray()) {
-      if (c == '.') {
-        upper = true;
-      } else {
-        sb.append(upper && sb.length() > 0 ? Character.toUpperCase(c) : c);
-        upper = false;
-      }
-    }
-    return sb.toString();
-  }
-
   /** {@code body.3.fc1} → {@code body[3].fc1}. */
   static String display(String path) {
     return path.replaceAll("\\.(\\d+)(?=\\.|$)", "[$1]");

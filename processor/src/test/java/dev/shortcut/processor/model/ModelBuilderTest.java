@@ -26,13 +26,13 @@ class ModelBuilderTest {
     for (int i = 0; i < widths.length; i++) {
       layers.add(dense("fc" + (i + 1), widths[i], "RELU"));
     }
-    return new BlockDecl("m.B", "B", shortcut, true, layers, O, O);
+    return new BlockDecl("m.B", "B", shortcut, true, layers, true, O, O);
   }
 
   private static NetworkDecl network(BlockDecl block, List<Integer> repeats, List<String> variants, int outputs) {
     return new NetworkDecl("m", "Lecture", "Lecture", 784, outputs, "SOFTMAX_CROSS_ENTROPY", "FLOAT", variants,
         List.of(dense("stem", 64, "RELU"), new StackDecl("body", block, repeats, O, O), dense("head", 10, "NONE")),
-        O, O, O, O);
+        true, O, O, O, O, O, O);
   }
 
   @Test
@@ -68,9 +68,7 @@ class ModelBuilderTest {
     NetworkDecl bad = network(block("IDENTITY", 128, 32), List.of(3), List.of("RESIDUAL"), 12);
     Diagnostics d = new Diagnostics();
     Validator.checkDeclaration(bad, d);
-    for (NetworkModel m : ModelBuilder.build(bad)) {
-      Validator.checkModel(m, bad, d);
-    }
+    Validator.checkModels(ModelBuilder.build(bad), bad, d);
     List<Message> messages = d.all().stream().map(Diagnostics.Diagnostic::message).toList();
     assertEquals(List.of(Message.IDENTITY_WIDTH, Message.OUTPUT_WIDTH), messages);
     assertTrue(d.all().get(0).text().contains("'body[0]' needs equal widths: input 64 → fc1 128 → fc2 32"),
@@ -78,9 +76,31 @@ class ModelBuilderTest {
   }
 
   @Test
-  void namesAndPaths() {
-    assertEquals("BODY_3_FC1", ModelBuilder.constantName("body.3.fc1"));
-    assertEquals("BODY_3_DOWN_SAMPLE", ModelBuilder.constantName("body.3.downSample"));
+  void sizesAreExactPastTheRangeOfInt() {
+    NetworkDecl wide = new NetworkDecl("m", "Wide", "Wide", 70_000, 2, "SOFTMAX_CROSS_ENTROPY", "FLOAT",
+        List.of("RESIDUAL"), List.of(dense("wide", 70_000, "RELU"), dense("head", 2, "NONE")), true, O, O, O, O, O, O);
+    NetworkModel m = ModelBuilder.build(wide).get(0);
+    assertEquals(4_900_000_000L, m.layers().get(0).weightCount());
+    assertEquals(70_000L * 70_000 + 70_000 + 2 * 70_000 + 2, m.parameterCount());
+    assertEquals(4_900_070_000L, m.layers().get(1).weightOffset());
+  }
+
+  @Test
+  void layerCountsAreMeasuredWithoutUnrollingAndSaturateInsteadOfWrapping() {
+    BlockDecl inner = block("AUTO", 8, 8);
+    BlockDecl outer = new BlockDecl("m.O", "O", "AUTO", true,
+        List.of(new StackDecl("inner", inner, List.of(2_000_000_000), O, O), dense("out", 8, "RELU")), true, O, O);
+    NetworkDecl huge = new NetworkDecl("m", "Huge", "Huge", 8, 10, "SOFTMAX_CROSS_ENTROPY", "FLOAT",
+        List.of("RESIDUAL", "PLAIN"),
+        List.of(new StackDecl("body", outer, List.of(2_000_000_000), O, O), dense("head", 10, "NONE")),
+        true, O, O, O, O, O, O);
+    assertEquals(Long.MAX_VALUE, ModelBuilder.totalLayerCount(huge));
+    NetworkDecl family = network(block("AUTO", 64, 64), List.of(2, 4, 54), List.of("RESIDUAL", "PLAIN"), 10);
+    assertEquals(2 * ((2 + 2 * 2) + (2 + 2 * 4) + (2 + 2 * 54)), ModelBuilder.totalLayerCount(family));
+  }
+
+  @Test
+  void displayPaths() {
     assertEquals("body[3].inner[0].fc1", Validator.displayPath("body.3.inner.0.fc1"));
   }
 }
