@@ -8,11 +8,11 @@ two sides take turns on the machine and never time at once.
   {"cmd": "environment"}
       torch, numpy and Python versions, the BLAS library this process actually mapped, its
       threading flavour and thread count, oneDNN's version, ATen's CPU capability.
-  {"cmd": "load", "file": PATH}
+  {"cmd": "load", "file": PATH, "threads": [1, 2]}
       reads a safetensors file Compare wrote (the network's weights, a batch, and Shortcut's logits,
-      gradients and parameters after one Adam step, at 1 thread and, where they differ, 2), builds
-      the same network, and answers how far each side is from the network evaluated in float64,
-      and which PyTorch modes can run this configuration.
+      gradients and parameters after one Adam step at each thread count, written once where they
+      are bit-identical to 1 thread's), builds the same network, and answers how far each side, at
+      each thread count, is from the network evaluated in float64, for PyTorch in each of its modes.
   {"cmd": "trial", "mode": NAME, "threads": N, "seconds": S, "min_steps": K}
       resets to the starting state, then times MODE for at least S seconds and K steps at N
       threads: samples per second, CPU time over wall time, the thread counts really in force.
@@ -370,24 +370,40 @@ class Blas:
                 self.lib = None
 
     def threads(self):
-        """The threads OpenBLAS would split a product over now. Its OpenMP build rereads OpenMP's
-        thread count only in a product large enough to split, so one runs first."""
+        """The threads OpenBLAS would split a product over now. Its OpenMP build takes OpenMP's
+        count afresh in each product large enough to split (so one runs first), and runs on one
+        thread whenever that count is 1 without updating its own, which openblas_get_num_threads
+        then still reports."""
         if not self.lib:
             return None
+        if self.threading() == "OpenMP" and openmp_threads() == 1:
+            return 1
         probe = torch.ones(256, 256)
         torch.mm(probe, probe)
         return self.lib.openblas_get_num_threads()
 
+    def threading(self):
+        return BLAS_THREADING.get(self.lib.openblas_get_parallel(), "unknown") if self.lib else "unknown"
+
     def describe(self):
         d = {"path": self.path, "openblas": self.lib is not None}
         if self.lib:
-            d["threading"] = BLAS_THREADING.get(self.lib.openblas_get_parallel(), "unknown")
+            d["threading"] = self.threading()
             d["config"] = self.lib.openblas_get_config().decode().strip()
             d["core"] = self.lib.openblas_get_corename().decode().strip()
             d["threads"] = self.threads()
         else:
             d["threading"] = "unknown"
         return d
+
+
+def openmp_threads():
+    """omp_get_max_threads() of this thread: the count torch.set_num_threads sets, which ATen's
+    parallel loops and OpenBLAS's OpenMP build both follow."""
+    try:
+        return ctypes.CDLL("libgomp.so.1", mode=os.RTLD_NOLOAD).omp_get_max_threads()
+    except OSError:  # another OpenMP runtime: ATen's count is the same number
+        return torch.get_num_threads()
 
 
 def config_line(prefix):
@@ -554,7 +570,7 @@ def modes_for(kind, model, initial, opt, x, labels, training):
     if kind == "train":
         return [training]
     modes = [Eager(model, x), Frozen(model, x)]
-    if x.shape[0] == 1:
+    if x.shape[0] == 1 and isinstance(model, ResidualMlp):
         modes.append(MatrixVector(model, x))
     return modes
 
@@ -587,8 +603,9 @@ class Server:
                 p.copy_(initial[n])
         reference = Reference(family, arch, initial, x, labels)
 
+        counts = command.get("threads", [1, 2])
         shortcut = {}
-        for threads in (1, 2):
+        for threads in counts:
             prefix = "shortcut.t%d." % threads
             if prefix + "logits" not in tensors:
                 continue  # bit-identical to 1 thread, as Compare checked
@@ -599,20 +616,20 @@ class Server:
 
         # PyTorch's own float32 results, eager, at 1 and 2 threads: held to the same tolerances.
         training = Training(model, initial, opt, x, labels)
-        pytorch = self._by_threads(reference, initial, opt, training)
+        pytorch = self._by_threads(reference, initial, opt, training, counts)
 
         self.modes = {m.name: m for m in modes_for(kind, model, initial, opt, x, labels, training)}
         mode_errors = {name: pytorch if mode is training else
-                       self._by_threads(reference, initial, opt, mode)
+                       self._by_threads(reference, initial, opt, mode, counts)
                        for name, mode in self.modes.items()}
         return {"shortcut": shortcut, "pytorch": pytorch, "modes": mode_errors}
 
     @staticmethod
-    def _by_threads(reference, initial, opt, mode):
-        """The mode's differences at 1 and 2 threads (computed once where the results are
-        bit-identical)."""
+    def _by_threads(reference, initial, opt, mode, counts):
+        """The mode's differences at each thread count (computed once where the results are
+        bit-identical to 1 thread's)."""
         out, first = {}, None
-        for threads in (1, 2):
+        for threads in counts:
             torch.set_num_threads(threads)
             results = mode.results()
             if first is not None and same_results(first, results):
@@ -638,7 +655,7 @@ class Server:
                 break
         cpu = time.process_time() - cpu0
         return {"steps": steps, "wall_s": wall, "cpu_s": cpu, "torch_threads": torch.get_num_threads(),
-                "blas_threads": self.blas.threads()}
+                "openmp_threads": openmp_threads(), "blas_threads": self.blas.threads()}
 
 
 def main():

@@ -42,7 +42,7 @@ if [ "$build" = 1 ]; then
   mvn -B -q -ntp -pl annotations,runtime,processor,benchmarks package -DskipTests
 fi
 # compare.py's own logic (the network it builds, its modes, the float64 reference) first: seconds.
-"$PY" -m unittest -q discover -s benchmarks -p 'test_*.py'
+"$PY" -m unittest discover -q -s benchmarks -p 'test_*.py'
 exec "${JAVA:-java}" --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
   dev.shortcut.benchmarks.compare.Compare --python "$PY" --script benchmarks/compare.py \
   --blas-dir "$BLAS_DIR" "$@"

@@ -150,7 +150,7 @@ public final class Compare {
     Map<String, Object> differences;
     try {
       identical = shortcut.writeReference(file, s.threads());
-      differences = pytorch.load(file);
+      differences = pytorch.load(file, s.threads());
     } finally {
       Files.deleteIfExists(file);
     }

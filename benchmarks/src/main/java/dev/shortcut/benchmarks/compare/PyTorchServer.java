@@ -48,8 +48,9 @@ final class PyTorchServer implements AutoCloseable {
   }
 
   /** Loads a reference file and answers the differences from float64 ({@link Agreement#judge}'s input). */
-  Map<String, Object> load(Path file) throws IOException {
-    return call(Map.of("cmd", "load", "file", file.toAbsolutePath().toString()));
+  Map<String, Object> load(Path file, int[] threads) throws IOException {
+    return call(Map.of("cmd", "load", "file", file.toAbsolutePath().toString(), "threads",
+        java.util.Arrays.stream(threads).boxed().toList()));
   }
 
   /** Times {@code mode} at {@code threads} threads from the starting state. */
@@ -64,6 +65,7 @@ final class PyTorchServer implements AutoCloseable {
     double wall = Json.number(r, "wall_s");
     Map<String, Long> inForce = new LinkedHashMap<>();
     inForce.put("torch", (long) Json.number(r, "torch_threads"));
+    inForce.put("openmp", (long) Json.number(r, "openmp_threads"));
     if (r.get("blas_threads") instanceof Number n) {
       inForce.put("blas", n.longValue());
     }

@@ -177,7 +177,7 @@ final class Report {
     StringBuilder md = new StringBuilder();
     md.append("# Shortcut and PyTorch, side by side (").append(s.run()).append(" run)\n\n");
     md.append(String.format(Locale.ROOT, "- **Machine:** %s (family/model/stepping %s), %s logical CPUs; vector "
-            + "flags %s; %s. Load average at start %s, at end %s.\n",
+            + "flags %s; %s. Load average (1, 5, 15 min) at start %s, at end %s.\n",
         machine.get("cpu_model"), machine.getOrDefault("cpu_family_model_stepping", "?"), machine.get("logical_cpus"),
         String.join(" ", strings(machine.get("vector_flags"))), machine.get("os"),
         env.get("load_average_at_start"), env.getOrDefault("load_average_at_end", "(running)")));
@@ -199,12 +199,22 @@ final class Report {
         s.trials(), s.seconds(), s.minSteps(), s.warmupSeconds()));
     md.append(String.format(Locale.ROOT, "- **Agreement** with the network in float64, before anything is timed, "
             + "for both sides at 1 and 2 threads (relative difference in norm, worst tensor): logits ≤ %.0e; gradients "
-            + "≤ %.0e, with each ReLU tie (a pre-activation within %s of the magnitudes of its terms, where float32 may "
+            + "≤ %.0e, with each ReLU tie (a pre-activation within %.0e of the magnitudes of its terms, where float32 may "
             + "land on either side of the kink) taken the side's way; parameters after one Adam step against a "
             + "float64 step from the same gradients ≤ %.0e. The last column is Shortcut's worst difference over "
-            + "logits and gradients.\n\n",
-        Agreement.LOGITS, Agreement.GRADIENTS, Json.object(env, "pytorch").get("relu_tie_fraction"),
+            + "logits and gradients.\n",
+        Agreement.LOGITS, Agreement.GRADIENTS, number(Json.object(env, "pytorch").get("relu_tie_fraction")),
         Agreement.ADAM_STEP));
+    long disagreeing = records.stream().filter(r -> !Boolean.TRUE.equals(r.get("agree"))).count();
+    long flagged = records.stream().filter(r -> Boolean.FALSE.equals(r.get("threads_verified"))).count();
+    md.append(String.format(Locale.ROOT, "- **Rows:** %d (configurations × thread counts); %s; %s.\n",
+        records.size(), disagreeing == 0 ? "all agree" : disagreeing + " disagree and were not timed",
+        flagged == 0 ? "thread counts verified in every timed row" : flagged + " with a thread count not as asked"));
+    if (busy(env, "load_average_at_start") || busy(env, "load_average_at_end")) {
+      md.append("\n**The machine was busy during this run (load average above half its CPUs): these figures measure "
+          + "the contention as much as the code. Rerun on a quiet machine.**\n");
+    }
+    md.append('\n');
     md.append("| network | kind | width | layers | batch | threads | Shortcut samples/s | PyTorch samples/s | "
         + "PyTorch mode | ratio | cores used (Shortcut / PyTorch) | max rel. difference |\n");
     md.append("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
@@ -246,6 +256,15 @@ final class Report {
   private static String cores(Map<String, Object> side) {
     return String.format(Locale.ROOT, "%.2f%s", number(side.get("cores_used")),
         Boolean.TRUE.equals(side.get("threads_verified")) ? "" : " ⚠");
+  }
+
+  /** Whether a recorded 1-minute load average exceeds half the logical CPUs. */
+  private static boolean busy(Map<String, Object> env, String key) {
+    Object cpus = Json.object(env, "machine").get("logical_cpus");
+    if (!(env.get(key) instanceof List<?> load) || load.isEmpty() || !(cpus instanceof Number n)) {
+      return false;
+    }
+    return number(load.get(0)) > 0.5 * n.doubleValue();
   }
 
   // ---- small helpers ----------------------------------------------------------------------------
