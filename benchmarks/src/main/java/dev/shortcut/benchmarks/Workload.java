@@ -19,10 +19,17 @@ import java.util.SplittableRandom;
  * benchmarks and the PyTorch comparison time. Nothing is allocated per step.
  */
 public final class Workload {
+  /** Adam's settings, which the PyTorch comparison passes on to {@code torch.optim.Adam}. */
+  public static final double LEARNING_RATE = 1e-3;
+  public static final double BETA1 = 0.9;
+  public static final double BETA2 = 0.999;
+  public static final double EPSILON = 1e-8;
+
   final FloatNetwork net;
   final int batch;
   final int[] labels;
-  final Optimizer optimizer = Adam.withLearningRate(1e-3);
+  private final float[] initialParameters;
+  private Optimizer optimizer = newOptimizer();
 
   /** The network of {@code width} and {@code layers} with a random batch of {@code batch} rows. */
   public Workload(int width, int layers, int batch, int threads, long seed) {
@@ -43,6 +50,20 @@ public final class Workload {
         p[i] = (float) (0.01 * r.nextGaussian());
       }
     }
+    initialParameters = p.clone();
+  }
+
+  private static Optimizer newOptimizer() {
+    return Adam.withLearningRate(LEARNING_RATE).betas(BETA1, BETA2).epsilon(EPSILON);
+  }
+
+  /**
+   * Back to the starting state: the parameters as constructed and a fresh optimizer (no moments,
+   * step count 0), so that every timed trial, on either side, starts from the same weights.
+   */
+  public void reset() {
+    System.arraycopy(initialParameters, 0, net.parameters(), 0, initialParameters.length);
+    optimizer = newOptimizer();
   }
 
   /** The generated variant of the residual family. */
@@ -67,10 +88,15 @@ public final class Workload {
     return loss / batch;
   }
 
+  /** One Adam step on the gradients left in the network. */
+  public void optimizerStep() {
+    optimizer.step(net, LEARNING_RATE);
+  }
+
   /** One training step. */
   public double trainStep() {
     double loss = lossAndGradients();
-    optimizer.step(net, 1e-3);
+    optimizerStep();
     return loss;
   }
 
