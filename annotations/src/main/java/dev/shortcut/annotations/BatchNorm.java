@@ -10,18 +10,13 @@ import java.lang.annotation.Target;
  * Batch normalization of the layer declared just before it ({@link Conv} or {@link Dense}), per
  * channel, between that layer's linear output and its activation:
  * {@code a = g(γ (z − μ) / √(σ² + ε) + β)}. In training mode μ and σ² are the batch's statistics
- * and running averages are updated; in evaluation mode the running averages are used, as in
- * PyTorch's {@code BatchNorm2d}. Parameters {@code <name>.weight} (γ) and {@code <name>.bias}
- * (β); buffers {@code <name>.running_mean}, {@code <name>.running_var} and
- * {@code <name>.num_batches_tracked}.
+ * and the running averages are updated (momentum 0.1, the running variance unbiased); in
+ * evaluation mode the running averages are used; ε = 1e-5. These are PyTorch's
+ * {@code BatchNorm2d} defaults, so checkpoints move between the two unchanged. Parameters
+ * {@code <name>.weight} (γ) and {@code <name>.bias} (β); buffers {@code <name>.running_mean},
+ * {@code <name>.running_var} and {@code <name>.num_batches_tracked}.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.FIELD)
-public @interface BatchNorm {
-  /** Weight of the current batch in the running averages (PyTorch's default 0.1). */
-  double momentum() default 0.1;
-
-  /** Added to the variance before the square root (PyTorch's default 1e-5). */
-  double epsilon() default 1e-5;
-}
+public @interface BatchNorm {}

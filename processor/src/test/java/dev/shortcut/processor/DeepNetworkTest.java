@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shortcut.annotations.Activation;
+import dev.shortcut.annotations.Precision;
+import dev.shortcut.annotations.Shortcut;
+import dev.shortcut.annotations.Variant;
 import dev.shortcut.processor.model.Declarations.BlockDecl;
 import dev.shortcut.processor.model.Declarations.DenseDecl;
 import dev.shortcut.processor.model.Declarations.NetworkDecl;
 import dev.shortcut.processor.model.Declarations.StackDecl;
 import dev.shortcut.processor.model.ModelBuilder;
 import dev.shortcut.processor.model.NetworkModel;
-import dev.shortcut.processor.model.Origin;
+import dev.shortcut.processor.diagnostics.Origin;
 import dev.shortcut.processor.writing.NetworkWriter;
 import dev.shortcut.runtime.FloatNetwork;
 import java.io.ByteArrayInputStream;
@@ -183,17 +187,13 @@ class DeepNetworkTest {
   /** The same block in one class, not split into inner classes: the calls alone are split. */
   @Test
   void callsAreSplitAtEveryNestingLevelInOneClass() throws IOException {
-    Origin o = Origin.NOWHERE;
-    BlockDecl inner = new BlockDecl("deep.Inner", "Inner", "AUTO", true,
-        List.of(new DenseDecl("fc1", 8, "RELU", "AUTO", o, o, o), new DenseDecl("fc2", 8, "RELU", "AUTO", o, o, o)),
-        true, o, o);
-    BlockDecl outer = new BlockDecl("deep.Outer", "Outer", "AUTO", true,
-        List.of(new StackDecl("inner", inner, List.of(1_600), o, o), new DenseDecl("out", 8, "RELU", "AUTO", o, o, o)),
-        true, o, o);
-    NetworkDecl decl = new NetworkDecl("deep", "Nested", "Nested", 8, 4, "SOFTMAX_CROSS_ENTROPY", "FLOAT",
-        List.of("RESIDUAL"), List.of(new DenseDecl("stem", 8, "RELU", "AUTO", o, o, o),
-            new StackDecl("body", outer, List.of(1), o, o), new DenseDecl("head", 4, "NONE", "AUTO", o, o, o)),
-        true, o, o, o, o, o, o);
+    BlockDecl inner = TestDeclarations.block("deep.Inner", Shortcut.AUTO,
+        TestDeclarations.dense("fc1", 8, Activation.RELU), TestDeclarations.dense("fc2", 8, Activation.RELU));
+    BlockDecl outer = TestDeclarations.block("deep.Outer", Shortcut.AUTO,
+        TestDeclarations.stack("inner", inner, 1_600), TestDeclarations.dense("out", 8, Activation.RELU));
+    NetworkDecl decl = TestDeclarations.network("deep", "Nested", 8, 4, Precision.FLOAT, List.of(Variant.RESIDUAL),
+        TestDeclarations.dense("stem", 8, Activation.RELU), TestDeclarations.stack("body", outer, 1),
+        TestDeclarations.dense("head", 4, Activation.NONE));
     NetworkModel model = ModelBuilder.build(decl).get(0);
     String source = NetworkWriter.write(model, Integer.MAX_VALUE).toString();
     Compiled c = Compiled.compile("deep.ResidualNested", source);

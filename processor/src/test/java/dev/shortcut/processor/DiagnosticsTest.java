@@ -891,7 +891,7 @@ class DiagnosticsTest {
         tests.append(java.nio.file.Files.readString(f).replaceAll("\"\\s*\\+\\s*\"", ""));
       }
     }
-    for (dev.shortcut.processor.validation.Message m : dev.shortcut.processor.validation.Message.values()) {
+    for (dev.shortcut.processor.diagnostics.Message m : dev.shortcut.processor.diagnostics.Message.values()) {
       String longest = "";
       for (String fragment : m.format(new Object[20]).split("null")) {
         if (fragment.length() > longest.length()) {

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shortcut.annotations.Activation;
+import dev.shortcut.annotations.Precision;
+import dev.shortcut.annotations.Shortcut;
+import dev.shortcut.annotations.Variant;
 import dev.shortcut.processor.model.Declarations.BlockDecl;
 import dev.shortcut.processor.model.Declarations.DenseDecl;
 import dev.shortcut.processor.model.Declarations.NetworkDecl;
 import dev.shortcut.processor.model.Declarations.StackDecl;
 import dev.shortcut.processor.model.ModelBuilder;
 import dev.shortcut.processor.model.NetworkModel;
-import dev.shortcut.processor.model.Origin;
+import dev.shortcut.processor.diagnostics.Origin;
 import dev.shortcut.processor.writing.NetworkWriter;
 import dev.shortcut.runtime.Architecture;
 import dev.shortcut.runtime.DoubleNetwork;
@@ -156,22 +159,16 @@ class GradientCheckTest {
 
   /** {@link #NET} and its blocks as plain declarations, for the writer alone. */
   static NetworkDecl netDeclaration() {
-    Origin o = Origin.NOWHERE;
-    BlockDecl block = new BlockDecl("g.Block", "Block", "AUTO", true,
-        List.of(dense("fc1", 4, "RELU"), dense("fc2", 6, "LEAKY_RELU")), true, o, o);
-    BlockDecl narrowing = new BlockDecl("g.Narrowing", "Narrowing", "AUTO", true,
-        List.of(dense("fc1", 7, "SIGMOID"), dense("fc2", 4, "RELU")), true, o, o);
-    BlockDecl outer = new BlockDecl("g.Outer", "Outer", "PROJECTION", true,
-        List.of(new StackDecl("inner", block, List.of(2), o, o), dense("out", 5, "TANH")), true, o, o);
-    return new NetworkDecl("g", "Net", "Net", 5, 3, "SOFTMAX_CROSS_ENTROPY", "DOUBLE", List.of("RESIDUAL", "PLAIN"),
-        List.of(dense("stem", 6, "TANH"), new StackDecl("body", block, List.of(2), o, o),
-            new StackDecl("down", narrowing, List.of(1), o, o), new StackDecl("nested", outer, List.of(1), o, o),
-            dense("head", 3, "NONE")),
-        true, o, o, o, o, o, o);
-  }
-
-  private static DenseDecl dense(String name, int units, String activation) {
-    return new DenseDecl(name, units, activation, "AUTO", Origin.NOWHERE, Origin.NOWHERE, Origin.NOWHERE);
+    BlockDecl block = TestDeclarations.block("g.Block", Shortcut.AUTO,
+        TestDeclarations.dense("fc1", 4, Activation.RELU), TestDeclarations.dense("fc2", 6, Activation.LEAKY_RELU));
+    BlockDecl narrowing = TestDeclarations.block("g.Narrowing", Shortcut.AUTO,
+        TestDeclarations.dense("fc1", 7, Activation.SIGMOID), TestDeclarations.dense("fc2", 4, Activation.RELU));
+    BlockDecl outer = TestDeclarations.block("g.Outer", Shortcut.PROJECTION,
+        TestDeclarations.stack("inner", block, 2), TestDeclarations.dense("out", 5, Activation.TANH));
+    return TestDeclarations.network("g", "Net", 5, 3, Precision.DOUBLE, List.of(Variant.RESIDUAL, Variant.PLAIN),
+        TestDeclarations.dense("stem", 6, Activation.TANH), TestDeclarations.stack("body", block, 2),
+        TestDeclarations.stack("down", narrowing, 1), TestDeclarations.stack("nested", outer, 1),
+        TestDeclarations.dense("head", 3, Activation.NONE));
   }
 
   /** Randomizes parameters (the zero-initialized layers too), then checks everything. */

@@ -1,12 +1,24 @@
 package dev.shortcut.processor.reading;
 
+import dev.shortcut.annotations.Activation;
+import dev.shortcut.annotations.Bias;
+import dev.shortcut.annotations.Init;
+import dev.shortcut.annotations.Loss;
+import dev.shortcut.annotations.Precision;
+import dev.shortcut.annotations.Shortcut;
+import dev.shortcut.annotations.Variant;
 import dev.shortcut.processor.model.Declarations.BlockDecl;
+import dev.shortcut.processor.model.Declarations.ConvDecl;
 import dev.shortcut.processor.model.Declarations.DenseDecl;
+import dev.shortcut.processor.model.Declarations.GlobalPoolDecl;
+import dev.shortcut.processor.model.Declarations.LayerDecl;
 import dev.shortcut.processor.model.Declarations.Member;
 import dev.shortcut.processor.model.Declarations.NetworkDecl;
+import dev.shortcut.processor.model.Declarations.NormDecl;
+import dev.shortcut.processor.model.Declarations.PoolDecl;
 import dev.shortcut.processor.model.Declarations.StackDecl;
-import dev.shortcut.processor.validation.Diagnostics;
-import dev.shortcut.processor.validation.Message;
+import dev.shortcut.processor.diagnostics.Diagnostics;
+import dev.shortcut.processor.diagnostics.Message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -42,7 +54,14 @@ public final class DeclarationReader {
   public static final String NETWORK = "dev.shortcut.annotations.Network";
   public static final String RESIDUAL_BLOCK = "dev.shortcut.annotations.ResidualBlock";
   public static final String DENSE = "dev.shortcut.annotations.Dense";
+  public static final String CONV = "dev.shortcut.annotations.Conv";
+  public static final String BATCH_NORM = "dev.shortcut.annotations.BatchNorm";
+  public static final String MAX_POOL = "dev.shortcut.annotations.MaxPool";
+  public static final String AVG_POOL = "dev.shortcut.annotations.AvgPool";
+  public static final String GLOBAL_AVG_POOL = "dev.shortcut.annotations.GlobalAvgPool";
   public static final String STACK = "dev.shortcut.annotations.Stack";
+  /** The annotations of a network's or block's fields, layers first. */
+  public static final List<String> MEMBERS = List.of(DENSE, CONV, BATCH_NORM, MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL, STACK);
   static final String LAYER = "dev.shortcut.annotations.Layer";
 
   private final Elements elements;
@@ -83,19 +102,27 @@ public final class DeclarationReader {
     }
     String name = stringValue(mirror, "name");
     String simple = type.getSimpleName().toString();
-    List<String> variants = new ArrayList<>();
+    List<Variant> variants = new ArrayList<>();
     for (AnnotationValue v : listValue(mirror, "variants")) {
-      variants.add(enumName(v.getValue()));
+      Variant variant = enumValue(Variant.class, v.getValue());
+      if (variant != null) {
+        variants.add(variant);
+      }
     }
     List<Member> members = new ArrayList<>();
     boolean complete = members(type, members);
+    NetworkDecl.Origins origins = new NetworkDecl.Origins(origin(type, mirror, "inputs"),
+        origin(type, mirror, "channels"), origin(type, mirror, "height"), origin(type, mirror, "width"),
+        origin(type, mirror, "outputs"), origin(type, mirror, "loss"), origin(type, mirror, "variants"),
+        origin(type, mirror, "name"), origin(type, mirror, "reshape"));
     return new NetworkDecl(
         packageOf(type), simple, name.isEmpty() ? simple : name,
-        intValue(mirror, "inputs"), intValue(mirror, "outputs"),
-        enumName(rawValue(mirror, "loss")), enumName(rawValue(mirror, "precision")), variants,
-        members, complete, at(type, mirror, null), origin(type, mirror, "inputs"),
-        origin(type, mirror, "outputs"), origin(type, mirror, "loss"), origin(type, mirror, "variants"),
-        origin(type, mirror, "name"));
+        intValue(mirror, "inputs"), intValue(mirror, "channels"), intValue(mirror, "height"),
+        intValue(mirror, "width"), intValue(mirror, "outputs"),
+        orDefault(enumValue(Loss.class, rawValue(mirror, "loss")), Loss.SOFTMAX_CROSS_ENTROPY),
+        orDefault(enumValue(Precision.class, rawValue(mirror, "precision")), Precision.FLOAT), variants,
+        orDefault(enumValue(Shortcut.class, rawValue(mirror, "reshape")), Shortcut.PROJECTION),
+        members, complete, at(type, mirror, null), origins);
   }
 
   /** Reads a {@code @ResidualBlock} class in source (once; later calls return the same declaration). */
@@ -127,9 +154,11 @@ public final class DeclarationReader {
       try {
         List<Member> members = new ArrayList<>();
         boolean complete = members(type, members);
-        BlockDecl block = new BlockDecl(key, type.getSimpleName().toString(), enumName(rawValue(mirror, "shortcut")),
-            booleanValue(mirror, "zeroInitLast"), members, complete, at(type, mirror, null),
-            origin(type, mirror, "shortcut"));
+        BlockDecl block = new BlockDecl(key, type.getSimpleName().toString(),
+            orDefault(enumValue(Shortcut.class, rawValue(mirror, "shortcut")), Shortcut.AUTO),
+            orDefault(enumValue(Shortcut.class, rawValue(mirror, "reshape")), Shortcut.AUTO),
+            stringValue(mirror, "shortcutName"), booleanValue(mirror, "zeroInitLast"), members, complete,
+            at(type, mirror, null), origin(type, mirror, "shortcut"), origin(type, mirror, "shortcutName"));
         blocks.put(key, block);
         return block;
       } finally {
@@ -140,7 +169,7 @@ public final class DeclarationReader {
     }
   }
 
-  /** Reports a {@code @Dense} or {@code @Stack} field whose class declares neither network nor block. */
+  /** Reports a layer or {@code @Stack} field whose class declares neither network nor block. */
   public void checkEnclosing(Element field, String annotation) {
     Element owner = field.getEnclosingElement();
     if (mirror(owner, NETWORK) == null && mirror(owner, RESIDUAL_BLOCK) == null) {
@@ -179,14 +208,19 @@ public final class DeclarationReader {
       if (e.getKind() != ElementKind.FIELD) {
         continue;
       }
-      AnnotationMirror dense = mirror(e, DENSE);
-      AnnotationMirror stack = mirror(e, STACK);
-      if (dense == null && stack == null) {
+      List<String> kinds = new ArrayList<>();
+      for (String annotation : MEMBERS) {
+        if (mirror(e, annotation) != null) {
+          kinds.add(annotation);
+        }
+      }
+      if (kinds.isEmpty()) {
         continue;
       }
       String name = e.getSimpleName().toString();
-      if (dense != null && stack != null) {
-        diagnostics.report(Message.DENSE_AND_STACK, at(e, null, null), name);
+      if (kinds.size() > 1) {
+        diagnostics.report(Message.TWO_KINDS, at(e, null, null), name, simpleName(kinds.get(0)),
+            simpleName(kinds.get(1)));
         complete = false;
         continue;
       }
@@ -194,31 +228,60 @@ public final class DeclarationReader {
         // Reported, and still read as the layer it was meant to be: no "block has no layers" after it.
         diagnostics.report(Message.STATIC_MEMBER, at(e, null, null), name);
       }
-      if (dense != null) {
-        members.add(dense((VariableElement) e, dense));
-      } else {
-        StackDecl s = stack((VariableElement) e, stack);
+      String kind = kinds.get(0);
+      AnnotationMirror mirror = mirror(e, kind);
+      if (kind.equals(STACK)) {
+        StackDecl s = stack((VariableElement) e, mirror);
         if (s == null) {
           complete = false;
         } else {
           members.add(s);
         }
+      } else {
+        checkLayerType((VariableElement) e, kind);
+        members.add(layer((VariableElement) e, kind, mirror));
       }
     }
     return complete;
   }
 
-  private DenseDecl dense(VariableElement field, AnnotationMirror mirror) {
+  private void checkLayerType(VariableElement field, String annotation) {
     TypeMirror t = field.asType();
     if (t.getKind() == TypeKind.ERROR) {
       unresolved = true;
     } else if (!(t.getKind() == TypeKind.DECLARED
         && ((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName().contentEquals(LAYER))) {
-      diagnostics.report(Message.DENSE_WRONG_TYPE, at(field, null, null), field.getSimpleName(), t);
+      diagnostics.report(Message.LAYER_WRONG_TYPE, at(field, null, null), simpleName(annotation),
+          field.getSimpleName(), t);
     }
-    return new DenseDecl(field.getSimpleName().toString(), intValue(mirror, "units"),
-        enumName(rawValue(mirror, "activation")), enumName(rawValue(mirror, "init")), at(field, null, null),
-        origin(field, mirror, "units"), origin(field, mirror, "activation"));
+  }
+
+  private LayerDecl layer(VariableElement field, String kind, AnnotationMirror m) {
+    String name = field.getSimpleName().toString();
+    ElementOrigin o = at(field, null, null);
+    return switch (kind) {
+      case DENSE -> new DenseDecl(name, intValue(m, "units"),
+          orDefault(enumValue(Activation.class, rawValue(m, "activation")), Activation.RELU),
+          orDefault(enumValue(Init.class, rawValue(m, "init")), Init.AUTO), o, origin(field, m, "units"),
+          origin(field, m, "activation"));
+      case CONV -> new ConvDecl(name, intValue(m, "filters"), intValue(m, "expansion"), intValue(m, "kernel"),
+          intValue(m, "stride"), intValue(m, "padding"),
+          orDefault(enumValue(Bias.class, rawValue(m, "bias")), Bias.AUTO),
+          orDefault(enumValue(Activation.class, rawValue(m, "activation")), Activation.RELU),
+          orDefault(enumValue(Init.class, rawValue(m, "init")), Init.AUTO), o,
+          new ConvDecl.Origins(origin(field, m, "filters"), origin(field, m, "expansion"), origin(field, m, "kernel"),
+              origin(field, m, "stride"), origin(field, m, "padding"), origin(field, m, "bias"),
+              origin(field, m, "activation")));
+      case BATCH_NORM -> new NormDecl(name, at(field, m, null));
+      case MAX_POOL, AVG_POOL -> new PoolDecl(name, kind.equals(MAX_POOL), intValue(m, "kernel"),
+          intValue(m, "stride"), intValue(m, "padding"), at(field, m, null), origin(field, m, "kernel"),
+          origin(field, m, "stride"), origin(field, m, "padding"));
+      default -> new GlobalPoolDecl(name, at(field, m, null));
+    };
+  }
+
+  private static String simpleName(String annotation) {
+    return annotation.substring(annotation.lastIndexOf('.') + 1);
   }
 
   /** A stack; null when it must be dropped (a cycle, reported). */
@@ -229,11 +292,10 @@ public final class DeclarationReader {
     }
     String name = field.getSimpleName().toString();
     ElementOrigin fieldOrigin = at(field, null, null);
-    ElementOrigin repeatOrigin = origin(field, mirror, "repeat");
     TypeMirror t = field.asType();
     if (t.getKind() == TypeKind.ERROR) {
       unresolved = true; // javac reports the missing type, or another processor generates it later
-      return new StackDecl(name, null, repeats, fieldOrigin, repeatOrigin);
+      return stackDecl(name, null, repeats, mirror, field);
     }
     TypeElement type = t.getKind() == TypeKind.DECLARED ? (TypeElement) ((DeclaredType) t).asElement() : null;
     if (type != null && mirror(type, RESIDUAL_BLOCK) != null) {
@@ -247,7 +309,7 @@ public final class DeclarationReader {
       }
       // Null when the block class is unusable (not a class, or also a @Network): reported there.
       BlockDecl block = readBlock(type, usedAt != null ? usedAt : new ElementOrigin(field, mirror, null, null));
-      return new StackDecl(name, block, repeats, fieldOrigin, repeatOrigin);
+      return stackDecl(name, block, repeats, mirror, field);
     }
     if (type != null && type.getKind() == ElementKind.CLASS && inSource.test(topLevel(type))) {
       String simple = type.getSimpleName().toString();
@@ -257,7 +319,13 @@ public final class DeclarationReader {
       String shown = type == null ? t.toString() : type.getQualifiedName().toString();
       diagnostics.report(Message.STACK_WRONG_TYPE, fieldOrigin, name, shown);
     }
-    return new StackDecl(name, null, repeats, fieldOrigin, repeatOrigin);
+    return stackDecl(name, null, repeats, mirror, field);
+  }
+
+  private StackDecl stackDecl(String name, BlockDecl block, List<Integer> repeats, AnnotationMirror m,
+      VariableElement field) {
+    return new StackDecl(name, block, repeats, intValue(m, "filters"), intValue(m, "stride"), at(field, null, null),
+        origin(field, m, "repeat"), origin(field, m, "filters"), origin(field, m, "stride"));
   }
 
   // ---- annotation access ------------------------------------------------------------------
@@ -323,12 +391,22 @@ public final class DeclarationReader {
     return 1;
   }
 
-  private String enumName(Object value) {
+  /** The enum constant a value names, or null (noted as unresolved) when javac could not resolve it. */
+  private <E extends Enum<E>> E enumValue(Class<E> type, Object value) {
     if (value instanceof VariableElement v) {
-      return v.getSimpleName().toString();
+      try {
+        return Enum.valueOf(type, v.getSimpleName().toString());
+      } catch (IllegalArgumentException e) {
+        // A constant of another version of the annotations than the processor's.
+        throw new IllegalStateException("the processor does not know " + type.getSimpleName() + "." + v, e);
+      }
     }
     unresolved = true;
-    return "";
+    return null;
+  }
+
+  private static <T> T orDefault(T value, T fallback) {
+    return value == null ? fallback : value;
   }
 
   /** The origin of an explicit value, or of the annotation when the value is defaulted. */

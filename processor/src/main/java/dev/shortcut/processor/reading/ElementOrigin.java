@@ -1,6 +1,6 @@
 package dev.shortcut.processor.reading;
 
-import dev.shortcut.processor.model.Origin;
+import dev.shortcut.processor.diagnostics.Origin;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;

@@ -1,30 +1,35 @@
 package dev.shortcut.processor.validation;
 
+import dev.shortcut.annotations.Conv;
+import dev.shortcut.annotations.Variant;
+import dev.shortcut.processor.diagnostics.Diagnostics;
+import dev.shortcut.processor.diagnostics.Message;
+import dev.shortcut.processor.diagnostics.Origin;
 import dev.shortcut.processor.model.Declarations.BlockDecl;
+import dev.shortcut.processor.model.Declarations.ConvDecl;
 import dev.shortcut.processor.model.Declarations.DenseDecl;
+import dev.shortcut.processor.model.Declarations.LayerDecl;
 import dev.shortcut.processor.model.Declarations.Member;
 import dev.shortcut.processor.model.Declarations.NetworkDecl;
+import dev.shortcut.processor.model.Declarations.NormDecl;
+import dev.shortcut.processor.model.Declarations.PoolDecl;
 import dev.shortcut.processor.model.Declarations.StackDecl;
 import dev.shortcut.processor.model.ModelBuilder;
 import dev.shortcut.processor.model.NetworkModel;
-import dev.shortcut.processor.model.NetworkModel.BlockNode;
-import dev.shortcut.processor.model.NetworkModel.LayerNode;
-import dev.shortcut.processor.model.NetworkModel.Node;
-import dev.shortcut.processor.model.Origin;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks a declaration's structure, then the sizes and shapes of the models it unrolls into. Each
- * fault is reported once, at the element (and annotation value) to fix, however many unrolled
- * copies or depths share it. Consequences of an error already reported stay silent where they
- * can (a dropped field empties no block); where they cannot, the decisive error comes first.
+ * Checks a declaration's structure: what can be judged without unrolling it (sizes and attributes
+ * in range, batch normalizations in their place, how blocks end, the depth family). Shapes are
+ * checked on the unrolled models by {@link ModelChecks}. Each fault is reported once, at the
+ * element (and annotation value) to fix. Consequences of an error already reported stay silent
+ * where they can (a dropped field empties no block).
  */
 public final class Validator {
   /** Plain networks deeper than this get a warning: the lecture's degradation sets in. */
@@ -40,35 +45,30 @@ public final class Validator {
   public static final long MAX_LAYERS = 100_000;
 
   /**
-   * Dense layers one block may write directly in its main path: they share one generated class,
-   * whose constant pool holds 65,535 entries.
+   * Layers one block may write directly in its main path: they share one generated class, whose
+   * constant pool holds 65,535 entries.
    */
   public static final int MAX_DIRECT_LAYERS = 2_048;
 
   private Validator() {}
 
-  /** Structural checks that need no shapes. */
+  /** Structural checks of a network and every block it stacks. */
   public static void checkDeclaration(NetworkDecl decl, Diagnostics out) {
     int errorsBefore = out.errorCount();
     checkName(decl, out);
-    if (decl.inputs() <= 0) {
-      out.report(Message.NON_POSITIVE_SIZE, decl.inputsOrigin(), "inputs", decl.inputs(), "input");
-    }
+    checkInput(decl, out);
     if (decl.outputs() <= 0) {
-      out.report(Message.NON_POSITIVE_SIZE, decl.outputsOrigin(), "outputs", decl.outputs(), "output");
+      out.report(Message.NON_POSITIVE_SIZE, decl.origins().outputs(), "outputs", decl.outputs(), "output");
     }
     if (decl.variants().isEmpty()) {
-      out.report(Message.NO_VARIANTS, decl.variantsOrigin(), decl.declarationName());
+      out.report(Message.NO_VARIANTS, decl.origins().variants(), decl.declarationName());
     }
     if (decl.complete() && decl.members().isEmpty()) {
       out.report(Message.EMPTY_NETWORK, decl.origin(), decl.declarationName());
     }
-    List<StackDecl> varying = new ArrayList<>();
-    checkTree(decl.members(), out, varying, new IdentityHashMap<>());
-    if (varying.size() > 1) {
-      out.report(Message.SEVERAL_VARYING_STACKS, varying.get(1).repeatOrigin(),
-          varying.get(0).name(), varying.get(1).name());
-    }
+    checkMembers(decl.members(), null, out);
+    checkTree(decl.members(), out, new IdentityHashMap<>());
+    checkVarying(ModelBuilder.varyingStacks(decl.members()), out);
     if (out.errorCount() == errorsBefore && decl.fullyRead()) {
       long layers = ModelBuilder.totalLayerCount(decl);
       if (layers > MAX_LAYERS) {
@@ -76,8 +76,8 @@ public final class Validator {
       }
     }
     boolean anyBlock = decl.members().stream().anyMatch(m -> m instanceof StackDecl);
-    if (decl.variants().contains("PLAIN") && !anyBlock && decl.complete() && !decl.members().isEmpty()) {
-      out.report(Message.NO_SHORTCUTS, decl.variantsOrigin(), decl.declarationName());
+    if (decl.variants().contains(Variant.PLAIN) && !anyBlock && decl.complete() && !decl.members().isEmpty()) {
+      out.report(Message.NO_SHORTCUTS, decl.origins().variants(), decl.declarationName());
     }
   }
 
@@ -86,19 +86,52 @@ public final class Validator {
     Map<BlockDecl, Boolean> seen = new IdentityHashMap<>();
     seen.put(block, Boolean.TRUE);
     checkBlockShape(block, out);
-    List<StackDecl> varying = new ArrayList<>();
-    checkTree(block.members(), out, varying, seen);
-    if (varying.size() > 1) {
-      out.report(Message.SEVERAL_VARYING_STACKS, varying.get(1).repeatOrigin(),
-          varying.get(0).name(), varying.get(1).name());
-    }
+    checkMembers(block.members(), block, out);
+    checkTree(block.members(), out, seen);
+    checkVarying(ModelBuilder.varyingStacks(block.members()), out);
   }
 
   private static void checkName(NetworkDecl decl, Diagnostics out) {
     String name = decl.baseName();
     String problem = nameProblem(name);
     if (problem != null) {
-      out.report(Message.INVALID_NAME, decl.nameOrigin(), name, problem, suggestName(name, decl.declarationName()));
+      out.report(Message.INVALID_NAME, decl.origins().name(), name, problem,
+          suggestName(name, decl.declarationName()));
+    }
+  }
+
+  private static void checkInput(NetworkDecl decl, Diagnostics out) {
+    NetworkDecl.Origins o = decl.origins();
+    if (decl.inputs() < 0) {
+      out.report(Message.NON_POSITIVE_SIZE, o.inputs(), "inputs", decl.inputs(), "input");
+    }
+    int[] image = {decl.channels(), decl.height(), decl.width()};
+    String[] names = {"channels", "height", "width"};
+    Origin[] origins = {o.channels(), o.height(), o.width()};
+    for (int i = 0; i < 3; i++) {
+      if (image[i] < 0) {
+        out.report(Message.NON_POSITIVE_SIZE, origins[i], names[i], image[i], names[i].equals("channels")
+            ? "channel" : "row or column");
+      }
+    }
+    if (!decl.imageInput()) {
+      if (decl.inputs() == 0) {
+        out.report(Message.INPUT_MISSING, decl.origin(), decl.declarationName());
+      }
+      return;
+    }
+    if (decl.inputs() != 0) {
+      out.report(Message.INPUT_TWICE, o.inputs(), decl.declarationName(), decl.inputs());
+      return;
+    }
+    List<String> missing = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      if (image[i] == 0) {
+        missing.add(names[i]);
+      }
+    }
+    if (!missing.isEmpty()) {
+      out.report(Message.IMAGE_INCOMPLETE, decl.origin(), decl.declarationName(), String.join(" and ", missing));
     }
   }
 
@@ -115,7 +148,7 @@ public final class Validator {
       int c = name.codePointAt(i);
       if (Character.isIdentifierIgnorable(c) || !Character.isJavaIdentifierPart(c)) {
         String what = Character.isWhitespace(c) || Character.isIdentifierIgnorable(c) || Character.isISOControl(c)
-            ? String.format(java.util.Locale.ROOT, "U+%04X %s", c, Character.getName(c))
+            ? String.format(Locale.ROOT, "U+%04X %s", c, Character.getName(c))
             : "'" + new String(Character.toChars(c)) + "'";
         return what + " at index " + i + " is not allowed";
       }
@@ -144,24 +177,123 @@ public final class Validator {
     return sb.length() > 0 && Character.isJavaIdentifierStart(sb.codePointAt(0)) ? sb.toString() : fallback;
   }
 
-  private static void checkTree(
-      List<Member> members, Diagnostics out, List<StackDecl> varying, Map<BlockDecl, Boolean> seen) {
+  /** Every block stacked anywhere below {@code members}, each checked once. */
+  private static void checkTree(List<Member> members, Diagnostics out, Map<BlockDecl, Boolean> seen) {
     for (Member m : members) {
-      if (m instanceof DenseDecl d) {
-        if (d.units() <= 0) {
-          out.report(Message.NON_POSITIVE_UNITS, d.unitsOrigin(), d.name(), d.units());
-        }
-      } else if (m instanceof StackDecl s) {
+      if (m instanceof StackDecl s) {
         checkRepeats(s, out);
-        if (s.repeats().size() > 1 && !varying.contains(s)) {
-          varying.add(s);
-        }
+        checkStackAttributes(s, out);
         if (s.block() != null && seen.put(s.block(), Boolean.TRUE) == null) {
           checkBlockShape(s.block(), out);
-          checkTree(s.block().members(), out, varying, seen);
+          checkMembers(s.block().members(), s.block(), out);
+          checkTree(s.block().members(), out, seen);
         }
       }
     }
+  }
+
+  /** One member list: each layer's attributes, and each batch normalization's place. */
+  private static void checkMembers(List<Member> members, BlockDecl block, Diagnostics out) {
+    for (int i = 0; i < members.size(); i++) {
+      Member m = members.get(i);
+      if (m instanceof DenseDecl d && d.units() <= 0) {
+        out.report(Message.NON_POSITIVE_UNITS, d.unitsOrigin(), d.name(), d.units());
+      } else if (m instanceof ConvDecl c) {
+        checkConv(c, block, out);
+      } else if (m instanceof PoolDecl p) {
+        checkPool(p, out);
+      } else if (m instanceof NormDecl n) {
+        Member before = i == 0 ? null : members.get(i - 1);
+        if (!(before instanceof DenseDecl || before instanceof ConvDecl)) {
+          String where = before == null ? "it comes first"
+              : before instanceof StackDecl s ? "it follows the stack '" + s.name() + "'"
+              : "it follows @" + ((LayerDecl) before).annotation() + " '" + before.name() + "'";
+          out.report(Message.NORM_MISPLACED, n.origin(), n.name(), where);
+        }
+      }
+    }
+  }
+
+  private static void checkConv(ConvDecl c, BlockDecl block, Diagnostics out) {
+    ConvDecl.Origins o = c.origins();
+    if (c.filters() == Conv.STACK) {
+      if (block == null) {
+        out.report(Message.FILTERS_OUTSIDE_STACK, o.filters(), c.name());
+      }
+    } else if (c.filters() <= 0) {
+      range(out, o.filters(), c, "filters", c.filters(), "a convolution needs at least one filter");
+    }
+    if (c.expansion() <= 0) {
+      range(out, o.expansion(), c, "expansion", c.expansion(), "it multiplies the stack's filters, so it is at least 1");
+    }
+    if (c.kernel() <= 0) {
+      range(out, o.kernel(), c, "kernel", c.kernel(), "a kernel is at least 1×1");
+    }
+    if (c.stride() == Conv.STACK) {
+      if (block == null) {
+        out.report(Message.STRIDE_OUTSIDE_STACK, o.stride(), c.name());
+      }
+    } else if (c.stride() <= 0) {
+      range(out, o.stride(), c, "stride", c.stride(), "a stride is at least 1");
+    }
+    if (c.padding() == Conv.SAME) {
+      if (c.kernel() > 0 && c.kernel() % 2 == 0) {
+        out.report(Message.SAME_NEEDS_ODD_KERNEL, o.padding(), c.name(), c.kernel());
+      }
+    } else if (c.padding() < 0) {
+      range(out, o.padding(), c, "padding", c.padding(), "write Conv.SAME, 0 for none, or any n ≥ 0");
+    }
+  }
+
+  private static void checkPool(PoolDecl p, Diagnostics out) {
+    if (p.kernel() <= 0) {
+      range(out, p.kernelOrigin(), p, "kernel", p.kernel(), "a window is at least 1×1");
+    }
+    if (p.stride() < 0) {
+      range(out, p.strideOrigin(), p, "stride", p.stride(), "a stride is at least 1 (0 means the kernel size)");
+    }
+    if (p.padding() < 0) {
+      range(out, p.paddingOrigin(), p, "padding", p.padding(), "padding is 0 or more");
+    } else if (p.kernel() > 0 && p.padding() > p.kernel() / 2) {
+      range(out, p.paddingOrigin(), p, "padding", p.padding(),
+          "a " + p.kernel() + "×" + p.kernel() + " window pads at most " + p.kernel() / 2 + " (PyTorch's limit: half the kernel)");
+    }
+  }
+
+  private static void range(Diagnostics out, Origin at, LayerDecl layer, String attribute, int value, String why) {
+    out.report(Message.ATTRIBUTE_RANGE, at, layer.annotation(), layer.name(), attribute, value, why);
+  }
+
+  private static void checkStackAttributes(StackDecl s, Diagnostics out) {
+    if (s.filters() < 0) {
+      out.report(Message.ATTRIBUTE_RANGE, s.filtersOrigin(), "Stack", s.name(), "filters", s.filters(),
+          "write the channels of its blocks' convolutions, or 0 for none");
+    }
+    if (s.stride() <= 0) {
+      out.report(Message.ATTRIBUTE_RANGE, s.strideOrigin(), "Stack", s.name(), "stride", s.stride(),
+          "a stride is at least 1");
+    }
+    if (s.block() == null || !s.block().complete()) {
+      return;
+    }
+    ConvDecl wantsFilters = firstConv(s.block().members(), c -> c.filters() == Conv.STACK);
+    if (s.filters() == 0 && wantsFilters != null) {
+      out.report(Message.STACK_FILTERS_MISSING, s.filtersOrigin(), s.name(), s.block().simpleName(),
+          wantsFilters.name());
+    }
+    if (s.stride() > 1 && firstConv(s.block().members(), c -> c.stride() == Conv.STACK) == null) {
+      out.report(Message.STACK_STRIDE_UNUSED, s.strideOrigin(), s.name(), s.stride(), s.block().simpleName());
+    }
+  }
+
+  /** The first convolution written directly in a main path that matches. */
+  private static ConvDecl firstConv(List<Member> members, java.util.function.Predicate<ConvDecl> test) {
+    for (Member m : members) {
+      if (m instanceof ConvDecl c && test.test(c)) {
+        return c;
+      }
+    }
+    return null;
   }
 
   private static void checkRepeats(StackDecl s, Diagnostics out) {
@@ -178,8 +310,23 @@ public final class Validator {
     }
   }
 
-  /** What a block's own member list must be: not empty, ending in a dense layer, not too long. */
+  /** Stacks that vary do so together, so they must list as many counts. */
+  private static void checkVarying(List<StackDecl> varying, Diagnostics out) {
+    for (int i = 1; i < varying.size(); i++) {
+      StackDecl first = varying.get(0);
+      StackDecl other = varying.get(i);
+      if (other.repeats().size() != first.repeats().size()) {
+        out.report(Message.VARYING_STACKS_DIFFER, other.repeatOrigin(), first.name(), first.repeats().size(),
+            other.name(), other.repeats().size());
+      }
+    }
+  }
+
+  /** What a block's own member list must be: not empty, ending in a linear layer, not too long. */
   private static void checkBlockShape(BlockDecl block, Diagnostics out) {
+    if (nameProblem(block.shortcutName()) != null || block.shortcutName().contains("$")) {
+      out.report(Message.INVALID_SHORTCUT_NAME, block.shortcutNameOrigin(), block.shortcutName());
+    }
     if (!block.complete()) {
       return; // a member was dropped for an error reported where it was read
     }
@@ -190,284 +337,12 @@ public final class Validator {
     Member last = block.members().get(block.members().size() - 1);
     if (last instanceof StackDecl s) {
       out.report(Message.BLOCK_ENDS_WITH_STACK, s.origin(), block.simpleName(), s.name());
+    } else if (!(last instanceof DenseDecl || last instanceof ConvDecl || last instanceof NormDecl)) {
+      out.report(Message.BLOCK_ENDS_WITH_POOL, last.origin(), block.simpleName(), ((LayerDecl) last).annotation(),
+          last.name());
     }
     if (block.directLayers() > MAX_DIRECT_LAYERS) {
       out.report(Message.BLOCK_TOO_LONG, block.origin(), block.simpleName(), block.directLayers(), MAX_DIRECT_LAYERS);
     }
-  }
-
-  /**
-   * Size and shape checks on every model of one declaration; {@code decl} locates what to fix.
-   * Sizes come first, then the widths, whose mismatches are decisive over the output check.
-   */
-  public static void checkModels(List<NetworkModel> models, NetworkDecl decl, Diagnostics out) {
-    checkModels(models, decl, out, fedWidths(models, decl));
-  }
-
-  /**
-   * As {@link #checkModels(List, NetworkDecl, Diagnostics)}, knowing the widths other declarations
-   * feed each block too ({@link #fedWidths}, by block class), so that no advice to change a block
-   * breaks a use elsewhere.
-   */
-  public static void checkModels(
-      List<NetworkModel> models, NetworkDecl decl, Diagnostics out, Map<String, Set<Integer>> fedWidths) {
-    Index index = new Index(decl);
-    for (NetworkModel model : models) {
-      checkSizes(model, decl, index, out);
-    }
-    for (NetworkModel model : models) {
-      for (BlockNode b : model.blocks()) {
-        if (b.shortcut().equals("PROJECTION")) {
-          for (Node child : b.children()) {
-            if (child instanceof LayerNode l && l.fieldName().equals("shortcut")) {
-              out.reportOnce(Message.SHORTCUT_NAME_TAKEN, index.dense(l).origin(), displayPath(l.path()),
-                  displayPath(b.path()), b.path());
-            }
-          }
-        }
-      }
-    }
-    checkIdentityWidths(models, index, fedWidths, out);
-    for (NetworkModel model : models) {
-      checkOutput(model, decl, index, out);
-    }
-  }
-
-  private static void checkSizes(NetworkModel model, NetworkDecl decl, Index index, Diagnostics out) {
-    boolean layerTooLarge = false;
-    for (LayerNode l : model.layers()) {
-      if (l.weightCount() > MAX_ARRAY) {
-        layerTooLarge = true;
-        out.reportOnce(Message.LAYER_TOO_LARGE, index.dense(l).unitsOrigin(), "layer", displayPath(l.path()),
-            l.units(), l.inputs(), l.weightCount(), MAX_ARRAY);
-      }
-    }
-    for (BlockNode b : model.blocks()) {
-      long projection = (long) b.outputs() * b.inputs();
-      if (b.shortcut().equals("PROJECTION") && projection > MAX_ARRAY) {
-        layerTooLarge = true;
-        out.reportOnce(Message.LAYER_TOO_LARGE, index.stack(b).origin(), "projection shortcut of block",
-            displayPath(b.path()), b.outputs(), b.inputs(), projection, MAX_ARRAY);
-      }
-    }
-    if (!layerTooLarge && model.parameterCount() > MAX_ARRAY) {
-      out.reportOnce(Message.TOO_MANY_PARAMETERS, decl.origin(), model.className(), model.parameterCount(), MAX_ARRAY);
-    }
-    // Activations need no check of their own: each activation value of a row comes with at least one
-    // weight (and a layer's with a bias too), so a network whose parameters fit has fewer than
-    // MAX_ARRAY activations per row, and the generated constructor refuses a maxBatch past MAX_BATCH.
-  }
-
-  /**
-   * An identity block whose width changes. When every stack of the block feeds it one width, the
-   * fix is in the block (make its last layer that wide); when stacks feed it different widths,
-   * changing the block would break the other uses, so the fix is at each stack that feeds it the
-   * wrong width; so it is too for a block compiled elsewhere, which cannot be changed here.
-   */
-  private static void checkIdentityWidths(
-      List<NetworkModel> models, Index index, Map<String, Set<Integer>> fedWidths, Diagnostics out) {
-    Map<BlockDecl, List<BlockNode>> failing = new LinkedHashMap<>();
-    for (NetworkModel model : models) {
-      for (BlockNode b : model.blocks()) {
-        if (b.shortcut().equals("IDENTITY") && b.inputs() != b.outputs()) {
-          failing.computeIfAbsent(index.stack(b).block(), k -> new ArrayList<>()).add(b);
-        }
-      }
-    }
-    for (Map.Entry<BlockDecl, List<BlockNode>> e : failing.entrySet()) {
-      BlockDecl block = e.getKey();
-      if (!block.shortcutOrigin().editable()) {
-        for (BlockNode b : e.getValue()) {
-          StackDecl s = index.stack(b);
-          out.reportOnce(Message.LIBRARY_IDENTITY_WIDTH, s.origin(), block.simpleName(), b.outputs(),
-              blockTrace(b), displayPath(stackPath(b.path())), b.inputs(), s.name(), b.outputs());
-        }
-        continue;
-      }
-      if (fedWidths.getOrDefault(block.qualifiedName(), Set.of()).size() <= 1) {
-        BlockNode b = e.getValue().get(0);
-        out.reportOnce(Message.IDENTITY_WIDTH, block.shortcutOrigin(), displayPath(b.path()), blockTrace(b),
-            b.lastLayer().fieldName(), b.inputs());
-        continue;
-      }
-      for (BlockNode b : e.getValue()) {
-        StackDecl s = index.stack(b);
-        out.reportOnce(Message.IDENTITY_WIDTH_AT_STACK, s.origin(), block.simpleName(), b.outputs(), blockTrace(b),
-            displayPath(stackPath(b.path())), b.inputs(), s.name(), b.outputs(), block.simpleName());
-      }
-    }
-  }
-
-  /**
-   * The widths each block class is fed where a stack of it starts, in {@code models}; later copies
-   * of a stack are fed by the block itself, so a fix to the block changes them along.
-   */
-  public static Map<String, Set<Integer>> fedWidths(List<NetworkModel> models, NetworkDecl decl) {
-    Index index = new Index(decl);
-    Map<String, Set<Integer>> fed = new HashMap<>();
-    for (NetworkModel model : models) {
-      for (BlockNode b : model.blocks()) {
-        if (b.path().endsWith(".0")) {
-          fed.computeIfAbsent(index.stack(b).block().qualifiedName(), k -> new HashSet<>()).add(b.inputs());
-        }
-      }
-    }
-    return fed;
-  }
-
-  private static void checkOutput(NetworkModel model, NetworkDecl decl, Index index, Diagnostics out) {
-    List<LayerNode> layers = model.layers();
-    if (layers.isEmpty()) {
-      return;
-    }
-    LayerNode last = layers.get(layers.size() - 1);
-    DenseDecl lastDecl = index.dense(last);
-    if (last.units() != model.outputs()) {
-      out.reportOnce(Message.OUTPUT_WIDTH, lastDecl.unitsOrigin(), model.outputs(), displayPath(last.path()),
-          units(last.units()), networkTrace(model), displayPath(last.path()), units(model.outputs()), last.units());
-    }
-    if (model.loss().equals("SOFTMAX_CROSS_ENTROPY") && !last.activation().equals("NONE")) {
-      out.reportOnce(Message.LOSS_WANTS_LOGITS, lastDecl.activationOrigin(), displayPath(last.path()),
-          last.activation());
-    }
-    if (!model.residual() && model.layerCount() > DEEP_PLAIN_LAYERS) {
-      out.report(Message.DEEP_PLAIN, decl.variantsOrigin(), model.className(), model.layerCount());
-    }
-  }
-
-  private static String units(int n) {
-    return n == 1 ? "1 unit" : n + " units";
-  }
-
-  /**
-   * The declaration's members by unrolled-path key: repeated blocks share one key
-   * ({@code body.*.fc1}) so that a fault in 54 copies is one report at one element.
-   */
-  private static final class Index {
-    private final Map<String, DenseDecl> dense = new HashMap<>();
-    private final Map<String, StackDecl> stacks = new HashMap<>();
-
-    Index(NetworkDecl decl) {
-      add(decl.members(), "", new IdentityHashMap<>());
-    }
-
-    private void add(List<Member> members, String prefix, Map<BlockDecl, Boolean> open) {
-      for (Member m : members) {
-        if (m instanceof DenseDecl d) {
-          dense.put(prefix + d.name(), d);
-        } else if (m instanceof StackDecl s && s.block() != null) {
-          String blockPrefix = prefix + s.name() + ".*";
-          stacks.put(blockPrefix, s);
-          if (open.put(s.block(), Boolean.TRUE) == null) {
-            add(s.block().members(), blockPrefix + ".", open);
-          }
-          open.remove(s.block());
-        }
-      }
-    }
-
-    DenseDecl dense(LayerNode l) {
-      return dense.get(blockKey(l.path()));
-    }
-
-    StackDecl stack(BlockNode b) {
-      return stacks.get(blockKey(b.path()));
-    }
-  }
-
-  /** {@code body.3.inner.0} → {@code body.*.inner.*}: the key shared by every copy. */
-  private static String blockKey(String path) {
-    return path.replaceAll("\\.\\d+(?=\\.|$)", ".*");
-  }
-
-  /** {@code body.3} → {@code body}: the stack a block instance belongs to. */
-  private static String stackPath(String blockPath) {
-    return blockPath.substring(0, blockPath.lastIndexOf('.'));
-  }
-
-  /** {@code body.3.fc1} → {@code body[3].fc1}, the form users read. */
-  public static String displayPath(String path) {
-    return path.replaceAll("\\.(\\d+)(?=\\.|$)", "[$1]");
-  }
-
-  /** {@code input 128 → fc1 256 → fc2 64}. */
-  static String blockTrace(BlockNode b) {
-    StringBuilder sb = new StringBuilder("input ").append(b.inputs());
-    for (Node n : b.children()) {
-      String name = n instanceof LayerNode l ? l.fieldName() : displayPath(n.path().substring(b.path().length() + 1));
-      int width = n instanceof LayerNode l ? l.units() : ((BlockNode) n).outputs();
-      sb.append(" → ").append(name).append(' ').append(width);
-    }
-    return sb.toString();
-  }
-
-  /** {@code input 784 → stem 64 → body[0..8] 64 → head 12}, repeated blocks folded. */
-  static String networkTrace(NetworkModel model) {
-    StringBuilder sb = new StringBuilder("input ").append(model.inputs());
-    List<Node> nodes = model.nodes();
-    int i = 0;
-    while (i < nodes.size()) {
-      Node n = nodes.get(i);
-      if (n instanceof LayerNode l) {
-        sb.append(" → ").append(displayPath(l.path())).append(' ').append(l.units());
-        i++;
-        continue;
-      }
-      BlockNode b = (BlockNode) n;
-      String stack = stackPath(b.path());
-      int j = i;
-      while (j + 1 < nodes.size() && nodes.get(j + 1) instanceof BlockNode next
-          && next.path().startsWith(stack + ".") && next.outputs() == b.outputs()) {
-        j++;
-      }
-      String first = b.path().substring(stack.length() + 1);
-      String lastIndex = nodes.get(j).path().substring(stack.length() + 1);
-      sb.append(" → ").append(displayPath(stack)).append('[').append(first)
-          .append(j > i ? ".." + lastIndex : "").append("] ").append(b.outputs());
-      i = j + 1;
-    }
-    return sb.toString();
-  }
-
-  /**
-   * What every shortcut of a residual model resolved to, one line per run of copies that resolved
-   * alike: {@code body[0] (Wide) AUTO → projection 256 → 265}, {@code body[1..8] (Wide) AUTO →
-   * identity 265}. Null for a model without shortcuts.
-   */
-  public static String explainShortcuts(NetworkModel model) {
-    List<String> lines = new ArrayList<>();
-    List<BlockNode> blocks = model.blocks();
-    int i = 0;
-    while (i < blocks.size()) {
-      BlockNode first = blocks.get(i);
-      int j = i;
-      // Blocks are in preorder, so a block with blocks inside is never followed by its own sibling.
-      while (j + 1 < blocks.size() && resolvedAlike(first, blocks.get(j), blocks.get(j + 1))) {
-        j++;
-      }
-      if (!first.shortcut().equals("NONE")) {
-        int from = index(first.path());
-        int to = index(blocks.get(j).path());
-        String widths = first.shortcut().equals("PROJECTION")
-            ? first.inputs() + " → " + first.outputs() : Integer.toString(first.outputs());
-        lines.add(displayPath(stackPath(first.path())) + (from == to ? "[" + from + "]" : "[" + from + ".." + to + "]")
-            + " (" + first.blockType() + ") " + first.declaredShortcut() + " → "
-            + first.shortcut().toLowerCase(java.util.Locale.ROOT) + " " + widths);
-      }
-      i = j + 1;
-    }
-    // javac indents the lines after a diagnostic's first line itself.
-    return lines.isEmpty() ? null : "shortcuts as resolved:\n" + String.join("\n", lines);
-  }
-
-  private static boolean resolvedAlike(BlockNode first, BlockNode previous, BlockNode next) {
-    return stackPath(next.path()).equals(stackPath(first.path()))
-        && index(next.path()) == index(previous.path()) + 1
-        && next.shortcut().equals(first.shortcut()) && next.declaredShortcut().equals(first.declaredShortcut())
-        && next.inputs() == first.inputs() && next.outputs() == first.outputs();
-  }
-
-  private static int index(String blockPath) {
-    return Integer.parseInt(blockPath.substring(blockPath.lastIndexOf('.') + 1));
   }
 }

@@ -1,9 +1,10 @@
 package dev.shortcut.processor.writing;
 
 import dev.shortcut.processor.model.NetworkModel;
-import dev.shortcut.processor.model.NetworkModel.BlockNode;
-import dev.shortcut.processor.model.NetworkModel.LayerNode;
+import dev.shortcut.processor.model.NetworkModel.Block;
+import dev.shortcut.processor.model.NetworkModel.Layer;
 import dev.shortcut.processor.model.NetworkModel.Node;
+import dev.shortcut.processor.model.Traces;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -49,8 +50,8 @@ final class ClassPlan {
 
     /** {@code body[0] to body[511]}. */
     String description() {
-      String first = Names.display(first().path());
-      return run.size() == 1 ? first : first + " to " + Names.display(last().path());
+      String first = Traces.display(first().path());
+      return run.size() == 1 ? first : first + " to " + Traces.display(last().path());
     }
   }
 
@@ -60,7 +61,7 @@ final class ClassPlan {
 
   ClassPlan(NetworkModel model, int layersPerClass) {
     this.limit = layersPerClass;
-    if (model.layerCount() > layersPerClass) {
+    if (model.allLayers().size() > layersPerClass) {
       split(model.nodes(), false);
     }
   }
@@ -78,21 +79,22 @@ final class ClassPlan {
   private void split(List<Node> siblings, boolean mainPath) {
     Shard current = null;
     for (Node n : siblings) {
-      if (n instanceof LayerNode && mainPath) {
+      if (n instanceof Layer && mainPath) {
         current = null; // written inline in its block's method, in its block's class
         continue;
       }
       long size = layers(n);
-      if (n instanceof BlockNode b && size > limit) {
+      if (n instanceof Block b && size > limit) {
         current = null;
         Shard own = newShard();
         own.run.add(b);
         owner.put(b, own);
         for (Node child : b.children()) {
-          if (child instanceof LayerNode) {
+          if (child instanceof Layer) {
             owner.put(child, own);
           }
         }
+        b.projection().forEach(p -> owner.put(p, own));
         split(b.children(), true);
         continue;
       }
@@ -113,17 +115,18 @@ final class ClassPlan {
 
   private void assign(Node n, Shard shard) {
     owner.put(n, shard);
-    if (n instanceof BlockNode b) {
+    if (n instanceof Block b) {
       b.children().forEach(child -> assign(child, shard));
+      b.projection().forEach(p -> owner.put(p, shard));
     }
   }
 
   private static long layers(Node n) {
-    if (n instanceof LayerNode) {
+    if (n instanceof Layer) {
       return 1;
     }
     long sum = 0;
-    for (Node child : ((BlockNode) n).children()) {
+    for (Node child : ((Block) n).children()) {
       sum += layers(child);
     }
     return sum;

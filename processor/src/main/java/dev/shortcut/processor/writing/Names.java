@@ -20,12 +20,17 @@ final class Names {
   static final ClassName DOUBLE_NETWORK = ClassName.get(RUNTIME, "DoubleNetwork");
   static final ClassName NETWORK_VARIANT = ClassName.get(RUNTIME, "NetworkVariant");
   static final ClassName KERNELS = ClassName.get(RUNTIME + ".kernel", "Kernels");
+  static final ClassName INPUT_GRADIENT = ClassName.get(RUNTIME + ".kernel", "InputGradient");
+  static final ClassName CONV_SHAPE = ClassName.get(RUNTIME + ".kernel", "ConvShape");
+  static final ClassName POOL_SHAPE = ClassName.get(RUNTIME + ".kernel", "PoolShape");
+  static final ClassName ZERO_PAD_SHORTCUT = ClassName.get(RUNTIME + ".kernel", "ZeroPadShortcut");
+  static final ClassName SHAPE = ClassName.get(RUNTIME, "Shape");
+  static final ClassName DENSE_LAYER = ARCHITECTURE.nestedClass("DenseLayer");
+  static final ClassName CONV_LAYER = ARCHITECTURE.nestedClass("ConvLayer");
+  static final ClassName BATCH_NORM_LAYER = ARCHITECTURE.nestedClass("BatchNormLayer");
+  static final ClassName POOLING = ARCHITECTURE.nestedClass("Pooling");
   static final ClassName INITIALIZATION = ClassName.get(RUNTIME + ".init", "Initialization");
   static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   static final String PROCESSOR = "dev.shortcut.processor.ShortcutProcessor";
 
-  /** {@code body.3.fc1} → {@code body[3].fc1}. */
-  static String display(String path) {
-    return path.replaceAll("\\.(\\d+)(?=\\.|$)", "[$1]");
-  }
 }

@@ -1,4 +1,4 @@
-package dev.shortcut.processor.model;
+package dev.shortcut.processor.diagnostics;
 
 /**
  * Where a fact of a declaration came from: an element, and optionally the annotation and the

@@ -1,6 +1,6 @@
-package dev.shortcut.processor.validation;
+package dev.shortcut.processor.diagnostics;
 
-import dev.shortcut.processor.model.Origin;
+import dev.shortcut.processor.diagnostics.Origin;
 import java.util.ArrayList;
 import java.util.List;
 

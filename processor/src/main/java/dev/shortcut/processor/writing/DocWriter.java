@@ -1,0 +1,195 @@
+package dev.shortcut.processor.writing;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.shortcut.annotations.Activation;
+import dev.shortcut.processor.model.NetworkModel;
+import dev.shortcut.processor.model.NetworkModel.Block;
+import dev.shortcut.processor.model.NetworkModel.Conv;
+import dev.shortcut.processor.model.NetworkModel.Dense;
+import dev.shortcut.processor.model.NetworkModel.GlobalPool;
+import dev.shortcut.processor.model.NetworkModel.Layer;
+import dev.shortcut.processor.model.NetworkModel.Node;
+import dev.shortcut.processor.model.NetworkModel.Norm;
+import dev.shortcut.processor.model.NetworkModel.Pool;
+import dev.shortcut.processor.model.NetworkModel.ShortcutKind;
+import dev.shortcut.processor.model.Traces;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The Javadoc text of a generated class: what the network is, the lecture's equations above each
+ * block, and what the offset constants mean (said once, in the class comment, not per constant).
+ */
+final class DocWriter {
+  private final ClassLayout layout;
+  private final NetworkModel model;
+
+  DocWriter(ClassLayout layout) {
+    this.layout = layout;
+    this.model = layout.model;
+  }
+
+  CodeBlock classJavadoc() {
+    CodeBlock.Builder doc = CodeBlock.builder();
+    doc.add("$L network generated from {@link $L}: $L layers, $L parameters.\n\n",
+        model.residual() ? "Residual" : "Plain", model.declaration().simpleName(), model.layerCount(),
+        ClassLayout.grouped(model.parameterCount()));
+    doc.add("<pre>\n$L\n</pre>\n\n", Traces.network(model));
+    if (model.residual()) {
+      doc.add("<p>Shortcuts: $L. Each block computes {@code $L}: the shortcut joins before the last\n"
+          + "activation$L.\n\n", shortcutCounts(), equation(), normalizedBlocks() ? ", after the last batch normalization" : "");
+    } else {
+      doc.add("<p>The plain twin: the same layers as the residual network, every shortcut removed.\n\n");
+    }
+    doc.add("<p>Memory is laid out once, for {@code maxBatch} rows: {@code parameters} (named like PyTorch's\n"
+        + "state_dict, {@code $L}) and {@code gradients} alike; every layer's output in {@code activations}\n"
+        + "($L); their gradients in $L reused buffer$L of {@code activationGradients}$L. {@link #forward}\n"
+        + "and {@link #backward} allocate nothing.\n\n",
+        model.layers().get(0).path() + ".weight", layout.isDouble ? "doubles" : "floats, channels last",
+        model.gradients().buffers(), model.gradients().buffers() == 1 ? "" : "s",
+        layout.normalizes() ? "; batch-normalization running statistics in {@code buffers}" : "");
+    doc.add("<p>Offsets: {@code X_WEIGHT} and {@code X_BIAS} of layer {@code x} in the parameter and gradient\n"
+        + "arrays; {@code ACT_X}, per sample, of its output in {@code activations} (× maxBatch);\n"
+        + "{@code GRAD_n} of gradient buffer n$L.\n",
+        layout.normalizes() ? "; {@code X_RUNNING_MEAN}, {@code X_RUNNING_VAR} in {@code buffers},"
+            + " {@code X_STATISTICS} in {@code statistics}" : "");
+    if (!layout.plan.shards().isEmpty()) {
+      doc.add("\n<p>The code is split into $L inner classes of at most $L layers ({@code Shard0}, …): one\n"
+          + "class file holds at most 65,535 constants.\n", layout.plan.shards().size(),
+          ClassLayout.grouped(ClassPlan.LAYERS_PER_CLASS));
+    }
+    return doc.build();
+  }
+
+  private String shortcutCounts() {
+    List<String> parts = new ArrayList<>();
+    for (ShortcutKind kind : List.of(ShortcutKind.IDENTITY, ShortcutKind.PROJECTION, ShortcutKind.ZERO_PAD)) {
+      long n = model.blocks().stream().filter(b -> b.shortcut() == kind).count();
+      if (n > 0 || kind != ShortcutKind.ZERO_PAD) {
+        parts.add(n + " " + kind.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      }
+    }
+    return String.join(", ", parts);
+  }
+
+  private boolean normalizedBlocks() {
+    return model.blocks().stream().anyMatch(b -> b.lastLayer() instanceof Norm);
+  }
+
+  /** {@code a[l+2] = g(z[l+2] + a[l])}, counting the blocks' real steps. */
+  private String equation() {
+    Set<Integer> steps = new TreeSet<>();
+    model.blocks().forEach(b -> steps.add(b.steps()));
+    String k = steps.size() == 1 ? Integer.toString(steps.iterator().next()) : "n";
+    String eq = "a[l+" + k + "] = g(" + (normalizedBlocks() ? "BN(z[l+" + k + "])" : "z[l+" + k + "]") + " + a[l])";
+    if (steps.size() > 1) {
+      List<String> s = new ArrayList<>();
+      steps.forEach(v -> s.add(Integer.toString(v)));
+      eq += "}, n being the block's steps (" + String.join(" or ", s) + "){@code";
+    }
+    return eq;
+  }
+
+  /** The equations of one block, one line per step, aligned. */
+  CodeBlock blockJavadoc(Block b) {
+    CodeBlock.Builder doc = CodeBlock.builder();
+    doc.add("Block $L ($L): $L → $L, $L.\n<pre>\n", Traces.display(b.path()), b.blockType(), b.input(), b.output(),
+        shortcutDescription(b));
+    List<String[]> lines = new ArrayList<>();
+    int k = 0;
+    List<Node> children = b.children();
+    for (int i = 0; i < children.size(); i++) {
+      Node child = children.get(i);
+      if (child instanceof Norm) {
+        continue; // written with the layer it normalizes
+      }
+      k++;
+      String prev = k == 1 ? "a[l]" : "a[l+" + (k - 1) + "]";
+      String out = "a[l+" + k + "]";
+      Norm norm = i + 1 < children.size() && children.get(i + 1) instanceof Norm n ? n : null;
+      if (child instanceof Dense || child instanceof Conv) {
+        Layer l = (Layer) child;
+        boolean conv = l instanceof Conv;
+        boolean bias = l instanceof Dense d ? d.bias() >= 0 : ((Conv) l).bias() >= 0;
+        String z = "z[l+" + k + "]";
+        String linear = z + " = W[l+" + k + "] " + (conv ? "* " : "") + prev + (bias ? " + b[l+" + k + "]" : "");
+        Activation g = norm != null ? norm.activation() : activation(l);
+        boolean joins = (norm != null ? norm.joinsShortcut() : l.joinsShortcut()) && b.shortcut() != ShortcutKind.NONE;
+        String sum = (norm != null ? "BN(" + z + ")" : z) + (joins ? " + " + shortcutTerm(b) : "");
+        String name = l.fieldName() + (norm != null ? ", " + norm.fieldName() : "");
+        lines.add(new String[] {name + ": " + linear, out + " = " + applied(g, sum)});
+      } else if (child instanceof Pool p) {
+        lines.add(new String[] {p.fieldName() + ":", out + " = " + (p.max() ? "maxpool" : "avgpool") + "(" + prev + ")"});
+      } else if (child instanceof GlobalPool g) {
+        lines.add(new String[] {g.fieldName() + ":", out + " = mean over pixels(" + prev + ")"});
+      } else {
+        lines.add(new String[] {Traces.display(child.path().substring(b.path().length() + 1)) + ":",
+            out + " = block(" + prev + ")"});
+      }
+    }
+    int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0);
+    for (String[] line : lines) {
+      doc.add("$L$L$L\n", line[0], " ".repeat(width - line[0].length() + 4), line[1]);
+    }
+    return doc.add("</pre>\n").build();
+  }
+
+  /** A top-level layer's method comment. */
+  CodeBlock layerJavadoc(Layer l, Norm norm) {
+    String what;
+    if (l instanceof Dense d) {
+      what = "z = W a_in" + (d.bias() >= 0 ? " + b" : "");
+    } else if (l instanceof Conv c) {
+      what = "z = W * a_in" + (c.bias() >= 0 ? " + b" : "") + "    (" + c.kernel() + "×" + c.kernel() + ", stride "
+          + c.stride() + ", padding " + c.padding() + ")";
+    } else if (l instanceof Norm) {
+      what = "a = " + applied(((Norm) l).activation(), "BN(z)");
+    } else if (l instanceof Pool p) {
+      what = "a = " + (p.max() ? "maxpool" : "avgpool") + "(a_in)    (" + p.kernel() + "×" + p.kernel()
+          + ", stride " + p.stride() + ", padding " + p.padding() + ")";
+    } else {
+      what = "a = mean of each channel over the pixels";
+    }
+    String after = (l instanceof Dense || l instanceof Conv) && norm == null ? "      a = " + applied(activation(l), "z")
+        : norm != null ? "      a = " + applied(norm.activation(), "BN(z)") + " (" + norm.fieldName() + ")" : "";
+    return CodeBlock.of("$L: $L → $L.\n<pre>\n$L$L\n</pre>\n", l.path(), l.input(), l.output(), what, after);
+  }
+
+  private static Activation activation(Layer l) {
+    if (l instanceof Dense d) {
+      return d.activation();
+    }
+    return l instanceof Conv c ? c.activation() : l instanceof Norm n ? n.activation() : Activation.NONE;
+  }
+
+  static String shortcutDescription(Block b) {
+    return switch (b.shortcut()) {
+      case IDENTITY -> "identity shortcut";
+      case PROJECTION -> b.input().isFlat() ? "projection shortcut W_s"
+          : "projection shortcut (1×1 convolution, stride " + b.stride() + (b.projection().size() > 1
+              ? ", batch normalization)" : ")");
+      case ZERO_PAD -> "zero-padding shortcut (stride " + b.stride() + ", " + b.input().channels() + " → "
+          + b.output().channels() + " channels)";
+      case NONE -> "no shortcut (plain twin)";
+    };
+  }
+
+  /** What the addition adds: {@code a[l]}, {@code W_s a[l]}, {@code BN(W_s * a[l])} or {@code pad(a[l])}. */
+  static String shortcutTerm(Block b) {
+    return switch (b.shortcut()) {
+      case IDENTITY -> "a[l]";
+      case PROJECTION -> b.input().isFlat() ? "W_s a[l]"
+          : b.projection().size() > 1 ? "BN(W_s * a[l])" : "W_s * a[l]";
+      case ZERO_PAD -> "pad(a[l])";
+      case NONE -> "";
+    };
+  }
+
+  /** {@code relu(x)}, or just {@code x} for no activation. */
+  static String applied(Activation activation, String x) {
+    return activation == Activation.NONE ? x : activation.name().toLowerCase(Locale.ROOT) + "(" + x + ")";
+  }
+}
