@@ -416,7 +416,7 @@ final class VectorFloatProvider implements FloatProvider {
         v.intoArray(z, zr + j);
       }
       for (int j = wv; j < width; j++) {
-        z[zr + j] = Kernels.activate(g, z[zr + j] + bias[biasOff + j] + (s == null ? 0f : s[sr + j]));
+        z[zr + j] = Activations.activate(g, z[zr + j] + bias[biasOff + j] + (s == null ? 0f : s[sr + j]));
       }
     }
   }
@@ -444,7 +444,7 @@ final class VectorFloatProvider implements FloatProvider {
         FloatVector.fromArray(S, biasGrad, biasGradOff + j).add(d).intoArray(biasGrad, biasGradOff + j);
       }
       for (int j = wv; j < width; j++) {
-        float d = Kernels.gradient(g, a[ar + j], grad[gr + j]);
+        float d = Activations.gradient(g, a[ar + j], grad[gr + j]);
         grad[gr + j] = d;
         biasGrad[biasGradOff + j] += d;
       }
