@@ -186,7 +186,7 @@ public final class Compare {
   static String architectureJson(Architecture a) {
     StringBuilder sb = new StringBuilder("{\"layers\": [");
     for (int i = 0; i < a.layers().size(); i++) {
-      Architecture.DenseLayer l = a.layers().get(i);
+      Architecture.DenseLayer l = (Architecture.DenseLayer) a.layers().get(i);
       sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT,
           "{\"name\": \"%s\", \"in\": %d, \"out\": %d, \"act\": \"%s\"}", l.name(), l.inputs(), l.units(),
           l.activation()));
