@@ -258,7 +258,7 @@ class GradientCheckTest {
               blockInput[bi] = x;
             }
           }
-          Architecture.DenseLayer l = a.layers().get(li);
+          Architecture.DenseLayer l = (Architecture.DenseLayer) a.layers().get(li);
           double[] z = new double[l.units()];
           for (int o = 0; o < l.units(); o++) {
             z[o] = p[l.biasOffset() + o];

@@ -2,7 +2,7 @@ package dev.shortcut.runtime;
 
 /**
  * A network of 64-bit doubles. Every array is the network's own storage, laid out once; rows are
- * samples, row-major. Parameters follow {@link Architecture#parameters()}.
+ * samples, row-major (NHWC for images). Parameters follow {@link Architecture#parameters()}.
  */
 public interface DoubleNetwork extends Network {
   /** All parameters, one array. */
@@ -22,4 +22,14 @@ public interface DoubleNetwork extends Network {
 
   /** Gradient with respect to the input, after {@code backward(batch, true)}. */
   double[] inputGradient();
+
+  /**
+   * Every batch normalization's running mean and running variance, one array laid out as {@link
+   * Architecture#buffers()} says: the network's own storage, saved and loaded with the parameters,
+   * never touched by an optimizer. Generated networks with batch normalization override it; the
+   * default, for networks without, is empty.
+   */
+  default double[] buffers() {
+    return new double[0];
+  }
 }

@@ -6,7 +6,8 @@ package dev.shortcut.runtime;
  * allocate nothing.
  *
  * <p>The element type is fixed per network: {@link FloatNetwork} or {@link DoubleNetwork} expose
- * the arrays. A network is not thread-safe; its kernels may use several threads internally.
+ * the arrays ({@link NetworkArrays} sees them without the type). A network is not thread-safe; its
+ * kernels may use several threads internally.
  */
 public interface Network {
 
@@ -43,6 +44,42 @@ public interface Network {
    */
   default int firstNonFiniteLayer(int batch) {
     throw new UnsupportedOperationException(name() + " does not report its layers' outputs");
+  }
+
+  /**
+   * Switches between training mode ({@code true}, where a new network starts) and evaluation mode,
+   * as PyTorch's {@code model.train()} and {@code model.eval()} do: batch normalization normalizes
+   * with the batch's statistics and updates its running ones in training mode, and uses the
+   * running ones in evaluation mode. {@code Trainer.evaluate}, validation and prediction run in
+   * evaluation mode and restore the mode afterwards.
+   *
+   * <p>Generated networks with batch normalization override this and {@link #isTraining()}. The
+   * default serves networks without it, which compute the same in both modes: it ignores the mode,
+   * and refuses evaluation mode on a network that has batch normalization but did not override it.
+   */
+  default void setTraining(boolean training) {
+    if (!training && !architecture().buffers().isEmpty()) {
+      throw new UnsupportedOperationException(name() + " has batch normalization but does not implement "
+          + "setTraining, so it cannot run in evaluation mode");
+    }
+  }
+
+  /**
+   * Whether the network is in training mode. The default, for networks without batch
+   * normalization (whose mode changes nothing), answers {@code true}.
+   */
+  default boolean isTraining() {
+    return true;
+  }
+
+  /**
+   * Each batch normalization's count of training batches seen (PyTorch's {@code
+   * num_batches_tracked}), indexed as {@link BufferTable#counters()} says: the network's own
+   * storage. Generated networks with batch normalization override it; the default, for networks
+   * without, is empty.
+   */
+  default long[] batchCounts() {
+    return new long[0];
   }
 
   /** Simple name of the generated class. */

@@ -5,42 +5,90 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 
 /**
  * Every parameter tensor of a network, by name, with its place in the one parameter array (the
- * gradient array has the same layout). Names follow PyTorch's {@code state_dict}:
- * {@code body.3.fc1.weight}.
+ * gradient array has the same layout). Names and shapes follow PyTorch's {@code state_dict}:
+ * {@code body.3.fc1.weight} {@code [64, 784]}, {@code layer1.0.conv1.weight} {@code [64, 64, 3, 3]};
+ * how each is stored is its {@link Layout}. Batch-normalization running statistics are not
+ * parameters (no optimizer touches them): they are in the {@link BufferTable}.
  */
 public final class ParameterTable {
 
   /** What a tensor is, for initialization and diagnostics. */
   public enum Role {
+    /** The weight of a dense or convolution layer on the main path. */
     WEIGHT,
+    /** The bias of a dense or convolution layer. */
     BIAS,
+    /** γ of a batch normalization (a projection's included). */
+    BN_WEIGHT,
+    /** β of a batch normalization (a projection's included). */
+    BN_BIAS,
+    /** The weight of a projection shortcut: {@code W_s}, or its 1×1 convolution. */
     PROJECTION
   }
 
   /**
    * One tensor.
    *
-   * @param shape {@code [out, in]} for matrices, {@code [out]} for biases
-   * @param layer the layer (or, for projections, the block) it belongs to
+   * @param shape PyTorch's shape: {@code [out, in]} for dense weights, {@code [out, in, kh, kw]} for
+   *     convolution weights, {@code [n]} for vectors
+   * @param fanIn inputs feeding one output: {@code in} (dense), {@code in·kh·kw} (convolution)
+   * @param fanOut outputs fed by one input: {@code out} (dense), {@code out·kh·kw} (convolution)
+   * @param layer the layer it belongs to, or for a projection's tensors, the block
+   * @param layout how it is stored in the parameter array
    */
   public record Parameter(
-      String name, int[] shape, int offset, int size, Role role, Init init, int fanIn, int fanOut,
-      String layer) {
+      String name, int[] shape, int offset, int size, Role role, Init init, int fanIn, int fanOut, String layer,
+      Layout layout) {
+    public Parameter {
+      String mismatch = layout.mismatch(shape);
+      if (mismatch != null) {
+        throw new IllegalStateException(name + ": " + mismatch);
+      }
+    }
+
     /** The shape as PyTorch prints it, e.g. {@code [64, 784]}. */
     public String shapeString() {
       return Arrays.toString(shape);
     }
 
-    /** Where element {@code element} (counted from this tensor's start) sits: {@code [row, column]} or {@code [i]}. */
+    /**
+     * Where element {@code element} (counted from this tensor's start in the parameter array) sits
+     * in PyTorch's indexing: {@code [row, column]}, {@code [out, in, kh, kw]} or {@code [i]}.
+     */
     public String position(int element) {
-      return shape.length > 1 ? "[" + element / shape[1] + ", " + element % shape[1] + "]" : "[" + element + "]";
+      int torch = layout.torchIndex(element, shape);
+      int[] index = new int[shape.length];
+      for (int d = shape.length - 1; d >= 0; d--) {
+        index[d] = torch % shape[d];
+        torch /= shape[d];
+      }
+      return Arrays.toString(index);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Parameter p && name.equals(p.name) && Arrays.equals(shape, p.shape) && offset == p.offset
+          && size == p.size && role == p.role && init == p.init && fanIn == p.fanIn && fanOut == p.fanOut
+          && Objects.equals(layer, p.layer) && layout.equals(p.layout);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(name, Arrays.hashCode(shape), offset, size, role, init, layer, layout);
+    }
+
+    @Override
+    public String toString() {
+      return name + " " + shapeString() + " at " + offset + " (" + role + ", " + layout + ")";
     }
   }
 
@@ -74,62 +122,55 @@ public final class ParameterTable {
     this.totalSize = (int) next;
   }
 
-  static ParameterTable of(List<Architecture.DenseLayer> layers, List<Architecture.Block> blocks) {
-    // Forward order: a projection belongs just before its block's first layer.
-    Map<Integer, List<Architecture.Block>> projectionsBefore = new LinkedHashMap<>();
+  static ParameterTable of(List<Architecture.Layer> layers, List<Architecture.Block> blocks) {
+    Map<Architecture.Layer, Architecture.Block> projectionOf = new IdentityHashMap<>();
     for (Architecture.Block b : blocks) {
-      if (b.shortcut() == ShortcutKind.PROJECTION) {
-        projectionsBefore.computeIfAbsent(b.firstLayer(), k -> new ArrayList<>()).add(b);
+      for (Architecture.Layer p : b.projection()) {
+        projectionOf.put(p, b);
       }
     }
     List<Parameter> list = new ArrayList<>();
-    for (int i = 0; i < layers.size(); i++) {
-      for (Architecture.Block b : projectionsBefore.getOrDefault(i, List.of())) {
-        list.add(
-            new Parameter(
-                b.projectionName(),
-                new int[] {b.outputs(), b.inputs()},
-                b.projectionOffset(),
-                size(b.projectionName(), b.outputs(), b.inputs()),
-                Role.PROJECTION,
-                b.projectionInit(),
-                b.inputs(),
-                b.outputs(),
-                b.name()));
+    for (Architecture.Layer l : ArchitectureChecks.forwardOrder(layers, blocks)) {
+      Architecture.Block block = projectionOf.get(l);
+      String owner = block == null ? l.name() : block.name();
+      Role weightRole = block == null ? Role.WEIGHT : Role.PROJECTION;
+      if (l instanceof Architecture.DenseLayer d) {
+        int[] shape = {d.units(), d.inputs()};
+        list.add(new Parameter(d.weightName(), shape, d.weightOffset(), size(d.weightName(), shape), weightRole,
+            d.init(), d.inputs(), d.units(), owner, d.weightLayout()));
+        if (d.hasBias()) {
+          list.add(new Parameter(d.biasName(), new int[] {d.units()}, d.biasOffset(), d.units(), Role.BIAS, Init.ZERO,
+              d.inputs(), d.units(), owner, Layout.AS_TORCH));
+        }
+      } else if (l instanceof Architecture.ConvLayer c) {
+        int[] shape = c.weightShape();
+        int taps = c.kernel() * c.kernel();
+        list.add(new Parameter(c.weightName(), shape, c.weightOffset(), size(c.weightName(), shape), weightRole,
+            c.init(), c.input().channels() * taps, c.filters() * taps, owner, Layout.CONV_HWIO));
+        if (c.hasBias()) {
+          list.add(new Parameter(c.biasName(), new int[] {c.filters()}, c.biasOffset(), c.filters(), Role.BIAS,
+              Init.ZERO, c.input().channels() * taps, c.filters() * taps, owner, Layout.AS_TORCH));
+        }
+      } else if (l instanceof Architecture.BatchNormLayer bn) {
+        int n = bn.channels();
+        list.add(new Parameter(bn.name() + ".weight", new int[] {n}, bn.weightOffset(), n, Role.BN_WEIGHT, bn.init(),
+            n, n, owner, Layout.AS_TORCH));
+        list.add(new Parameter(bn.name() + ".bias", new int[] {n}, bn.biasOffset(), n, Role.BN_BIAS, Init.ZERO, n, n,
+            owner, Layout.AS_TORCH));
       }
-      Architecture.DenseLayer l = layers.get(i);
-      list.add(
-          new Parameter(
-              l.weightName(),
-              new int[] {l.units(), l.inputs()},
-              l.weightOffset(),
-              size(l.weightName(), l.units(), l.inputs()),
-              Role.WEIGHT,
-              l.init(),
-              l.inputs(),
-              l.units(),
-              l.name()));
-      list.add(
-          new Parameter(
-              l.biasName(),
-              new int[] {l.units()},
-              l.biasOffset(),
-              l.units(),
-              Role.BIAS,
-              Init.ZERO,
-              l.inputs(),
-              l.units(),
-              l.name()));
     }
     return new ParameterTable(list);
   }
 
-  /** {@code rows × columns}, or an error when one Java array cannot hold it. */
-  private static int size(String name, int rows, int columns) {
-    long size = (long) rows * columns;
-    if (size > Integer.MAX_VALUE - 8) {
-      throw new IllegalStateException(name + " has " + rows + " × " + columns + " = " + size
-          + " elements, more than one Java array holds");
+  /** The product of {@code shape}, or an error when one Java array cannot hold it. */
+  private static int size(String name, int[] shape) {
+    long size = 1;
+    for (int d : shape) {
+      size *= d;
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException(name + " of shape " + Arrays.toString(shape)
+            + " has more elements than one Java array holds");
+      }
     }
     return (int) size;
   }
@@ -180,5 +221,20 @@ public final class ParameterTable {
           "no parameter named '" + name + "' (this network has " + parameters.size() + ")");
     }
     return p;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ParameterTable t && parameters.equals(t.parameters);
+  }
+
+  @Override
+  public int hashCode() {
+    return parameters.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return parameters.size() + " parameter tensors, " + totalSize + " values";
   }
 }

@@ -119,7 +119,8 @@ final class DenseShortcut implements ShortcutSide {
   /** Layers and blocks, as compare.py builds them into torch modules. */
   static String architectureJson(Architecture a) {
     List<Object> layers = new ArrayList<>();
-    for (Architecture.DenseLayer l : a.layers()) {
+    for (Architecture.Layer layer : a.layers()) {
+      Architecture.DenseLayer l = (Architecture.DenseLayer) layer; // the dense family has dense layers only
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", l.name());
       m.put("in", l.inputs());

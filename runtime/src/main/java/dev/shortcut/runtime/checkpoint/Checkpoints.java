@@ -1,11 +1,6 @@
 package dev.shortcut.runtime.checkpoint;
 
-import dev.shortcut.annotations.Precision;
-import dev.shortcut.runtime.DoubleNetwork;
-import dev.shortcut.runtime.FloatNetwork;
 import dev.shortcut.runtime.Network;
-import dev.shortcut.runtime.ParameterTable;
-import dev.shortcut.runtime.kernel.Kernels;
 import dev.shortcut.runtime.optim.Optimizer;
 import dev.shortcut.runtime.train.EpochMetrics;
 import dev.shortcut.runtime.train.TrainingListener;
@@ -21,15 +16,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Saves and loads a network's parameters, and optionally its optimizer's state, as one
- * safetensors file. Parameter names and layouts are PyTorch's ({@code body.3.fc1.weight},
- * {@code [out, in]}), so {@code model.load_state_dict(safetensors.torch.load_file(f))} works
- * for the same architecture. Optimizer state goes under {@code optimizer.<state>.<parameter>}
- * with its step count in the metadata, so training resumes exactly.
+ * Saves and loads a network's state, and optionally its optimizer's, as one safetensors file that
+ * is exactly a PyTorch {@code state_dict} of the same architecture: parameter and buffer names are
+ * PyTorch's ({@code body.3.fc1.weight}, {@code layer1.0.bn1.running_mean}), tensors are converted
+ * to PyTorch's layouts ({@code [out, in]}, {@code [out, in, kh, kw]}; see {@link
+ * dev.shortcut.runtime.Layout}), and each batch normalization's {@code num_batches_tracked} is an
+ * {@code I64} scalar. So {@code model.load_state_dict(safetensors.torch.load_file(f))} works, and
+ * a file that PyTorch or torchvision saved loads here. Optimizer state goes under {@code
+ * optimizer.<name>.<state>.<parameter>} with its step count in the metadata, so training resumes
+ * exactly.
  *
- * <p>A save never replaces a good checkpoint with a broken network: parameters or optimizer
- * state that hold a NaN or an infinity are refused, naming the tensor, and the file on disk is
- * left as it was. A load checks the whole file first and changes nothing unless all of it fits.
+ * <p>A save never replaces a good checkpoint with a broken network: parameters, buffers or
+ * optimizer state that hold a NaN or an infinity (or a negative variance or count) are refused,
+ * naming the tensor, and the file on disk is left as it was. A load checks the whole file first
+ * (every name, shape, dtype and value) and changes nothing unless all of it fits.
  */
 public final class Checkpoints {
   static final String OPTIMIZER_PREFIX = "optimizer.";
@@ -37,34 +37,34 @@ public final class Checkpoints {
 
   private Checkpoints() {}
 
-  /** Saves the parameters of {@code net} (atomically). */
+  /** Saves the parameters and buffers of {@code net} (atomically). */
   public static void save(Network net, Path file) throws IOException {
     save(net, null, file, Map.of());
   }
 
   /**
-   * Saves parameters, the optimizer's state when given, and {@code extra} metadata.
+   * Saves parameters, buffers, the optimizer's state when given, and {@code extra} metadata,
+   * atomically (see {@link SafeTensors#write}).
    *
-   * @throws CheckpointException when a parameter or a state value is not finite (nothing is
-   *     written), or the file cannot be written (the previous file is unchanged)
+   * @throws CheckpointException when a value is not finite (nothing is written), or the file
+   *     cannot be written (the previous file is unchanged)
    * @throws IllegalStateException when {@code optimizer} serves another network
    */
   public static void save(Network net, Optimizer optimizer, Path file, Map<String, String> extra) throws IOException {
-    ParameterTable table = net.architecture().parameters();
+    List<StateDict.Entry> entries = new ArrayList<>(StateDict.network(net));
     if (optimizer != null) {
-      stateOf(net, optimizer); // refuses an optimizer that serves another network
+      entries.addAll(StateDict.optimizer(net, optimizer)); // refuses an optimizer that serves another network
     }
-    String broken = firstNonFinite(net, -1, optimizer);
-    for (int s = 0; broken == null && optimizer != null && s < optimizer.stateNames().size(); s++) {
-      broken = firstNonFinite(net, s, optimizer);
-    }
-    if (broken != null) {
-      throw new CheckpointException(file, "refusing to save " + net.name() + ": " + broken
-          + "; the file is left as it was");
+    for (StateDict.Entry e : entries) {
+      String broken = e.checkNetwork();
+      if (broken != null) {
+        throw new CheckpointException(file, "refusing to save " + net.name() + ": " + broken
+            + "; the file is left as it was");
+      }
     }
     List<SafeTensors.Tensor> tensors = new ArrayList<>();
-    for (ParameterTable.Parameter p : table.all()) {
-      tensors.add(tensor(p.name(), p, values(net, -1, optimizer)));
+    for (StateDict.Entry e : entries) {
+      tensors.add(e.toTensor());
     }
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("format", "shortcut");
@@ -73,11 +73,6 @@ public final class Checkpoints {
     if (optimizer != null) {
       metadata.put("optimizer", optimizer.name());
       metadata.put(STEPS_KEY, Long.toString(optimizer.steps()));
-      for (int s = 0; s < optimizer.stateNames().size(); s++) {
-        for (ParameterTable.Parameter p : table.all()) {
-          tensors.add(tensor(stateName(optimizer, s, p), p, values(net, s, optimizer)));
-        }
-      }
     }
     SafeTensors.write(file, tensors, metadata);
   }
@@ -102,15 +97,17 @@ public final class Checkpoints {
     };
   }
 
-  /** Loads parameters only; see {@link #load(Network, Optimizer, Path)}. */
+  /** Loads parameters and buffers only; see {@link #load(Network, Optimizer, Path)}. */
   public static Map<String, String> load(Network net, Path file) throws CheckpointException {
     return load(net, null, file);
   }
 
   /**
-   * Loads parameters (and the optimizer's state when given) after checking every name, shape,
-   * dtype and value, and the optimizer's metadata. Every mismatch is reported by name in one
-   * exception, and nothing is changed unless everything fits.
+   * Loads parameters, buffers and batch counts (and the optimizer's state when given) after
+   * checking every name, shape, dtype and value, and the optimizer's metadata. Every mismatch is
+   * reported by name in one exception, and nothing is changed unless everything fits. A file
+   * written by PyTorch ({@code safetensors.torch.save_file(model.state_dict(), f)}) for the same
+   * architecture loads: it needs no metadata.
    *
    * @return the file's metadata
    * @throws IllegalStateException when {@code optimizer} serves another network (nothing changed)
@@ -118,12 +115,7 @@ public final class Checkpoints {
   public static Map<String, String> load(Network net, Optimizer optimizer, Path file) throws CheckpointException {
     SafeTensors.Contents contents = SafeTensors.read(file);
     Map<String, String> metadata = contents.metadata();
-    ParameterTable table = net.architecture().parameters();
-    String dtype = net.architecture().precision() == Precision.DOUBLE ? "F64" : "F32";
-    Map<String, ParameterTable.Parameter> expected = new LinkedHashMap<>();
-    for (ParameterTable.Parameter p : table.all()) {
-      expected.put(p.name(), p);
-    }
+    List<StateDict.Entry> entries = new ArrayList<>(StateDict.network(net));
     long steps = 0;
     if (optimizer != null) {
       String saved = metadata.get("optimizer");
@@ -137,30 +129,24 @@ public final class Checkpoints {
             + optimizer.name() + "'");
       }
       steps = steps(file, metadata.get(STEPS_KEY));
-      for (int s = 0; s < optimizer.stateNames().size(); s++) {
-        for (ParameterTable.Parameter p : table.all()) {
-          expected.put(stateName(optimizer, s, p), p);
-        }
-      }
+      entries.addAll(StateDict.optimizerChecks(net, optimizer));
     }
     List<String> problems = new ArrayList<>();
     Set<String> unexpected = new LinkedHashSet<>(contents.tensors().keySet());
-    for (Map.Entry<String, ParameterTable.Parameter> e : expected.entrySet()) {
-      SafeTensors.Tensor t = contents.tensors().get(e.getKey());
-      unexpected.remove(e.getKey());
+    for (StateDict.Entry e : entries) {
+      SafeTensors.Tensor t = contents.tensors().get(e.name());
+      unexpected.remove(e.name());
       if (t == null) {
-        problems.add("missing " + e.getKey());
-        continue;
-      }
-      long[] shape = Arrays.stream(e.getValue().shape()).asLongStream().toArray();
-      if (!Arrays.equals(shape, t.shape())) {
-        problems.add(e.getKey() + " has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(shape));
-      } else if (!t.dtype().equals(dtype)) {
-        problems.add(e.getKey() + " has dtype " + t.dtype() + ", expected " + dtype);
+        problems.add("missing " + e.name());
+      } else if (!Arrays.equals(e.shape(), t.shape())) {
+        problems.add(e.name() + " has shape " + Arrays.toString(t.shape()) + ", expected "
+            + Arrays.toString(e.shape()));
+      } else if (!t.dtype().equals(e.dtype())) {
+        problems.add(e.name() + " has dtype " + t.dtype() + ", expected " + e.dtype());
       } else {
-        long bad = t.firstNonFinite();
-        if (bad >= 0) {
-          problems.add(e.getKey() + " holds a NaN or an infinity at " + e.getValue().position((int) bad));
+        String bad = e.checkTensor(t);
+        if (bad != null) {
+          problems.add(bad);
         }
       }
     }
@@ -173,18 +159,15 @@ public final class Checkpoints {
     if (!problems.isEmpty()) {
       throw new CheckpointException(file, "does not fit " + net.name() + ": " + String.join("; ", problems));
     }
+    List<StateDict.Entry> targets = new ArrayList<>(StateDict.network(net));
     if (optimizer != null) {
-      stateOf(net, optimizer); // refuses an optimizer that serves another network, before anything changes
+      // Binds the optimizer, or refuses one that serves another network, before anything changes.
+      targets.addAll(StateDict.optimizer(net, optimizer));
     }
-    for (ParameterTable.Parameter p : table.all()) {
-      copy(contents.tensors().get(p.name()), net, -1, optimizer, p.offset());
+    for (StateDict.Entry e : targets) {
+      e.copyFrom(contents.tensors().get(e.name()));
     }
     if (optimizer != null) {
-      for (int s = 0; s < optimizer.stateNames().size(); s++) {
-        for (ParameterTable.Parameter p : table.all()) {
-          copy(contents.tensors().get(stateName(optimizer, s, p)), net, s, optimizer, p.offset());
-        }
-      }
       optimizer.restoreSteps(steps);
     }
     return metadata;
@@ -203,56 +186,5 @@ public final class Checkpoints {
       // reported below
     }
     throw new CheckpointException(file, "metadata " + STEPS_KEY + " is '" + text + "', not a step count");
-  }
-
-  private static String stateName(Optimizer optimizer, int s, ParameterTable.Parameter p) {
-    return OPTIMIZER_PREFIX + optimizer.name() + "." + optimizer.stateNames().get(s) + "." + p.name();
-  }
-
-  /** "parameter X holds NaN at [r, c]" for the first bad tensor of parameters (-1) or state s; null when finite. */
-  private static String firstNonFinite(Network net, int state, Optimizer optimizer) {
-    Object values = values(net, state, optimizer);
-    for (ParameterTable.Parameter p : net.architecture().parameters().all()) {
-      int end = p.offset() + p.size();
-      int i = values instanceof float[] f ? Kernels.firstNonFinite(f, p.offset(), end)
-          : Kernels.firstNonFinite((double[]) values, p.offset(), end);
-      if (i >= 0) {
-        double v = values instanceof float[] f ? f[i] : ((double[]) values)[i];
-        String what = state < 0 ? "parameter " + p.name()
-            : "optimizer state " + stateName(optimizer, state, p);
-        return what + " holds " + v + " at " + p.position(i - p.offset());
-      }
-    }
-    return null;
-  }
-
-  /** The optimizer's state arrays for {@code net}; binds it, or refuses when it serves another network. */
-  private static Object stateOf(Network net, Optimizer optimizer) {
-    return net instanceof FloatNetwork f ? optimizer.floatState(f) : optimizer.doubleState((DoubleNetwork) net);
-  }
-
-  /** The array behind parameters (state -1) or an optimizer state. */
-  private static Object values(Network net, int state, Optimizer optimizer) {
-    if (net instanceof FloatNetwork f) {
-      return state < 0 ? f.parameters() : optimizer.floatState(f)[state];
-    }
-    DoubleNetwork d = (DoubleNetwork) net;
-    return state < 0 ? d.parameters() : optimizer.doubleState(d)[state];
-  }
-
-  private static SafeTensors.Tensor tensor(String name, ParameterTable.Parameter p, Object values) {
-    long[] shape = Arrays.stream(p.shape()).asLongStream().toArray();
-    return values instanceof float[] f
-        ? SafeTensors.Tensor.ofFloats(name, shape, f, p.offset(), p.size())
-        : SafeTensors.Tensor.ofDoubles(name, shape, (double[]) values, p.offset(), p.size());
-  }
-
-  private static void copy(SafeTensors.Tensor t, Network net, int state, Optimizer optimizer, int offset) {
-    Object into = values(net, state, optimizer);
-    if (into instanceof float[] f) {
-      t.copyTo(f, offset);
-    } else {
-      t.copyTo((double[]) into, offset);
-    }
   }
 }

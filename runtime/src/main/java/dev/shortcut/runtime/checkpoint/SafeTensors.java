@@ -33,7 +33,8 @@ import java.util.Map;
  * {@code {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, "__metadata__":
  * {..}}} padded with spaces to a multiple of 8, then the tensors' little-endian bytes, offsets
  * counted from the end of the header. Files written here load in PyTorch's {@code safetensors},
- * and the other way round (F32 and F64).
+ * and the other way round (F32, F64, and I64 for integer tensors such as batch normalization's
+ * {@code num_batches_tracked}, a scalar of shape {@code []}).
  *
  * <p>Reading checks what the reference reader checks: the header is JSON of exactly that shape
  * (parsed by jackson-core's streaming parser, with no duplicate names and shallow nesting), every
@@ -54,7 +55,7 @@ public final class SafeTensors {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
 
-  /** One tensor: name, dtype ({@code F32} or {@code F64}), shape and little-endian bytes. */
+  /** One tensor: name, dtype ({@code F32}, {@code F64} or {@code I64}), shape and little-endian bytes. */
   public record Tensor(String name, String dtype, long[] shape, byte[] data) {
     /** Number of elements. */
     public long elements() {
@@ -77,6 +78,29 @@ public final class SafeTensors {
       ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(size, 8)).order(ByteOrder.LITTLE_ENDIAN);
       b.asDoubleBuffer().put(values, offset, size);
       return new Tensor(name, "F64", shape, b.array());
+    }
+
+    /** A tensor of 64-bit integers ({@code I64}); shape {@code []} makes a scalar. */
+    public static Tensor ofLongs(String name, long[] shape, long[] values, int offset, int size) {
+      ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(size, 8)).order(ByteOrder.LITTLE_ENDIAN);
+      b.asLongBuffer().put(values, offset, size);
+      return new Tensor(name, "I64", shape, b.array());
+    }
+
+    /** Whether the elements are floating-point ({@code F32} or {@code F64}). */
+    public boolean isFloatingPoint() {
+      return dtype.equals("F32") || dtype.equals("F64");
+    }
+
+    /** Element {@code i} (row-major) of a floating-point tensor, widened to double. */
+    public double value(int i) {
+      return dtype.equals("F64") ? ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).getDouble(8 * i)
+          : ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).getFloat(4 * i);
+    }
+
+    /** Element {@code i} of an {@code I64} tensor. */
+    public long longValue(int i) {
+      return ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).getLong(8 * i);
     }
 
     /** Copies the values into {@code into[offset ..]}, converting from this tensor's dtype. */
@@ -103,8 +127,11 @@ public final class SafeTensors {
       }
     }
 
-    /** The index of the first NaN or infinite element, or -1. */
+    /** The index of the first NaN or infinite element, or -1 (always -1 for integers). */
     public long firstNonFinite() {
+      if (!isFloatingPoint()) {
+        return -1;
+      }
       ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
       int size = dtype.equals("F64") ? 8 : 4;
       for (int i = 0; i < data.length / size; i++) {
@@ -372,11 +399,11 @@ public final class SafeTensors {
   private static String check(Entry e) {
     int size = switch (e.dtype()) {
       case "F32" -> 4;
-      case "F64" -> 8;
+      case "F64", "I64" -> 8;
       default -> 0;
     };
     if (size == 0) {
-      return "dtype " + e.dtype() + " is not supported (Shortcut reads F32 and F64)";
+      return "dtype " + e.dtype() + " is not supported (Shortcut reads F32, F64 and I64)";
     }
     long elements = 1;
     for (long d : e.shape()) {

@@ -1,21 +1,30 @@
 package dev.shortcut.runtime.init;
 
 import dev.shortcut.annotations.Init;
-import dev.shortcut.runtime.DoubleNetwork;
-import dev.shortcut.runtime.FloatNetwork;
+import dev.shortcut.runtime.BufferTable;
+import dev.shortcut.runtime.Layout;
 import dev.shortcut.runtime.Network;
+import dev.shortcut.runtime.NetworkArrays;
 import dev.shortcut.runtime.ParameterTable;
+import dev.shortcut.runtime.Values;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Fills a network's parameters from a seed, using the scheme each tensor declares (He for ReLU
- * layers, zero for the last layer of a residual block, zero biases) unless overridden by name.
+ * Fills a network's parameters from a seed, using the scheme each tensor declares unless
+ * overridden by name, and resets its buffers. The schemes are the paper's and torchvision's: He
+ * normal for ReLU layers (over the fan-in for dense layers, over the fan-out for convolutions, as
+ * torchvision's {@code kaiming_normal_(mode="fan_out")}), Xavier where declared, zero for the last
+ * layer of a residual block without batch normalization, zero biases; batch normalization starts
+ * with γ = 1 and β = 0, or γ = 0 for the last batch normalization of a residual block that starts
+ * as the identity ({@code zeroInitLast}, torchvision's {@code zero_init_residual}); running means
+ * start at 0, running variances at 1 and batch counts at 0.
  *
- * <p>Each tensor draws from its own stream, derived from the seed and the tensor's name, so
- * adding a layer does not change the numbers of the others, and the result does not depend on
- * thread count.
+ * <p>Each tensor draws from its own stream, derived from the seed and the tensor's name, in
+ * PyTorch's element order whatever the storage layout, so adding a layer does not change the
+ * numbers of the others, and the result does not depend on thread count.
  */
 public final class Initialization {
 
@@ -46,30 +55,29 @@ public final class Initialization {
     declared().initialize(network, seed);
   }
 
-  /** Overwrites every parameter of {@code network}. */
+  /** Overwrites every parameter of {@code network} and resets its buffers and batch counts. */
   public void initialize(Network network, long seed) {
-    ParameterTable table = network.architecture().parameters();
-    for (ParameterTable.Parameter p : table.all()) {
+    NetworkArrays arrays = NetworkArrays.of(network);
+    Values values = arrays.parameters();
+    for (ParameterTable.Parameter p : network.architecture().parameters().all()) {
       Init init = schemeFor(p);
       SplittableRandom random = new SplittableRandom(seed ^ mix(p.name().hashCode()));
-      if (network instanceof FloatNetwork f) {
-        float[] values = f.parameters();
-        for (int i = 0; i < p.size(); i++) {
-          values[p.offset() + i] = (float) sample(init, p, random);
-        }
-      } else if (network instanceof DoubleNetwork d) {
-        double[] values = d.parameters();
-        for (int i = 0; i < p.size(); i++) {
-          values[p.offset() + i] = sample(init, p, random);
-        }
-      } else {
-        throw new IllegalArgumentException(
-            "network " + network.name() + " is neither a FloatNetwork nor a DoubleNetwork");
+      for (int t = 0; t < p.size(); t++) {
+        values.set(p.offset() + p.layout().storedIndex(t, p.shape()), sample(init, p, random));
       }
     }
+    Values buffers = arrays.buffers();
+    for (BufferTable.Buffer b : network.architecture().buffers().all()) {
+      buffers.fill(b.offset(), b.offset() + b.size(), b.kind() == BufferTable.Kind.RUNNING_VAR ? 1 : 0);
+    }
+    Arrays.fill(arrays.batchCounts(), 0L);
   }
 
-  /** The scheme used for {@code p}: the last matching override, else the declared one. */
+  /**
+   * The scheme used for {@code p}: the last matching override, else the declared one, with
+   * {@link Init#AUTO} resolved to He normal; on a batch normalization's γ, {@code AUTO} stays and
+   * means 1.
+   */
   public Init schemeFor(ParameterTable.Parameter p) {
     Init chosen = p.init();
     for (Map.Entry<String, Init> e : overrides.entrySet()) {
@@ -77,7 +85,10 @@ public final class Initialization {
         chosen = e.getValue();
       }
     }
-    return chosen == Init.AUTO ? Init.HE_NORMAL : chosen;
+    if (chosen != Init.AUTO) {
+      return chosen;
+    }
+    return p.role() == ParameterTable.Role.BN_WEIGHT ? Init.AUTO : Init.HE_NORMAL;
   }
 
   static boolean matches(String pattern, String name) {
@@ -97,13 +108,17 @@ public final class Initialization {
   private static double sample(Init init, ParameterTable.Parameter p, SplittableRandom random) {
     double fanIn = p.fanIn();
     double fanOut = p.fanOut();
+    // He over the fan-out for convolutions (torchvision's mode="fan_out"), over the fan-in otherwise.
+    double heFan = p.layout() == Layout.CONV_HWIO ? fanOut : fanIn;
     switch (init) {
+      case AUTO:
+        return 1; // only a batch normalization's γ keeps AUTO (see schemeFor)
       case ZERO:
         return 0;
       case HE_NORMAL:
-        return random.nextGaussian() * Math.sqrt(2 / fanIn);
+        return random.nextGaussian() * Math.sqrt(2 / heFan);
       case HE_UNIFORM:
-        return uniform(random, Math.sqrt(6 / fanIn));
+        return uniform(random, Math.sqrt(6 / heFan));
       case XAVIER_NORMAL:
         return random.nextGaussian() * Math.sqrt(2 / (fanIn + fanOut));
       case XAVIER_UNIFORM:

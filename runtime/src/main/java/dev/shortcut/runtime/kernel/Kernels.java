@@ -3,9 +3,12 @@ package dev.shortcut.runtime.kernel;
 import dev.shortcut.annotations.Activation;
 
 /**
- * The arithmetic of every generated network: three matrix products and the fused element-wise
- * passes around them. Generated code is the wiring; it calls these with constant sizes, so one
- * kernel improvement speeds up every network.
+ * The arithmetic of every generated network, one facade over the kernels: the matrix products, the
+ * fused element-wise passes around them and the fused dense layers built from both. Generated code
+ * is the wiring; it calls these with constant sizes, so one kernel improvement speeds up every
+ * network. The loops live next to it: the float providers ({@code VectorFloatProvider}, and
+ * {@code ScalarFloatProvider}, the reference), {@code DoubleKernels} and the activation table
+ * {@code Activations}.
  *
  * <p>All matrices are dense, row-major, packed (leading dimension = column count) and addressed by
  * an array and an offset, because a network keeps all its parameters, and all its activations, in
@@ -15,8 +18,9 @@ import dev.shortcut.annotations.Activation;
  * jdk.incubator.vector}, and on a scalar fallback otherwise ({@link #implementation()}; the
  * system property {@code shortcut.kernels=scalar} forces the fallback). Large products are split
  * by rows of the result over {@link #threads()} threads, so every element is summed in the same
- * order whatever the thread count: results are bit-identical for 1 or n threads. Double precision,
- * the verification precision, always runs the scalar loops.
+ * order whatever the thread count: results are bit-identical for 1 or n threads, and every
+ * reduction has one fixed order, so they do not depend on which code the JIT has compiled either.
+ * Double precision, the verification precision, always runs the scalar loops.
  *
  * <p>Instances are shared per thread count; one with several threads owns daemon worker threads,
  * and runs one split product at a time. Steady-state calls allocate nothing.
@@ -32,14 +36,26 @@ public final class Kernels {
 
   private final int threads;
   private final Workers workers;
-  private final GemmJob job = new GemmJob();
+  private final FloatProvider provider;
+  private final GemmJob job;
 
   private Kernels(int threads) {
+    this(threads, PROVIDER);
+  }
+
+  private Kernels(int threads, FloatProvider provider) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
     this.threads = threads;
     this.workers = threads > 1 ? new Workers(threads - 1, "shortcut-kernels") : null;
+    this.provider = provider;
+    this.job = new GemmJob(provider);
+  }
+
+  /** Kernels on one thread over {@code provider}: lets tests run the facade on the scalar reference. */
+  static Kernels onProvider(FloatProvider provider) {
+    return new Kernels(1, provider);
   }
 
   private static FloatProvider chooseProvider() {
@@ -82,6 +98,12 @@ public final class Kernels {
     return threads;
   }
 
+  /** {@code "Kernels[2 threads, vector (512-bit)]"}: for logs and test messages. */
+  @Override
+  public String toString() {
+    return "Kernels[" + threads + (threads == 1 ? " thread, " : " threads, ") + provider.name() + "]";
+  }
+
   /** Which float implementation runs: {@code "vector (512-bit)"} or {@code "scalar"}. */
   public static String implementation() {
     return PROVIDER.name();
@@ -97,7 +119,7 @@ public final class Kernels {
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
       boolean accumulate) {
     if (workers == null || (long) m * n * k < PARALLEL_THRESHOLD || m < 8 * threads) {
-      PROVIDER.dotRows(0, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+      provider.dotRows(0, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
       return;
     }
     split(true, m, n, k, a, aOff, 0, 0, b, bOff, c, cOff, accumulate);
@@ -120,7 +142,7 @@ public final class Kernels {
   private void gemm(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
       float[] c, int cOff, boolean accumulate) {
     if (workers == null || (long) m * n * k < PARALLEL_THRESHOLD || m < 2 * threads) {
-      PROVIDER.gemm(0, m, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
+      provider.gemm(0, m, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
       return;
     }
     split(false, m, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
@@ -136,70 +158,17 @@ public final class Kernels {
     }
   }
 
-  /** A product split by rows of C; its fields are set per call, so no job object is allocated. */
-  private static final class GemmJob implements Workers.Job {
-    boolean dot;
-    int m;
-    int n;
-    int k;
-    float[] a;
-    int aOff;
-    int aRow;
-    int aCol;
-    float[] b;
-    int bOff;
-    float[] c;
-    int cOff;
-    boolean accumulate;
-
-    void set(boolean dot, int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
-        float[] c, int cOff, boolean accumulate) {
-      this.dot = dot;
-      this.m = m;
-      this.n = n;
-      this.k = k;
-      this.a = a;
-      this.aOff = aOff;
-      this.aRow = aRow;
-      this.aCol = aCol;
-      this.b = b;
-      this.bOff = bOff;
-      this.c = c;
-      this.cOff = cOff;
-      this.accumulate = accumulate;
-    }
-
-    void clear() {
-      a = null;
-      b = null;
-      c = null;
-    }
-
-    @Override
-    public void run(int part, int parts) {
-      // Row ranges aligned to the 4-row tile, so a split never changes how a row is computed.
-      int tiles = (m + 3) / 4;
-      int start = Math.min(m, 4 * (int) ((long) tiles * part / parts));
-      int end = Math.min(m, 4 * (int) ((long) tiles * (part + 1) / parts));
-      if (start < end && dot) {
-        PROVIDER.dotRows(start, end, n, k, a, aOff, b, bOff, c, cOff, accumulate);
-      } else if (start < end) {
-        PROVIDER.gemm(start, end, n, k, a, aOff, aRow, aCol, b, bOff, c, cOff, accumulate);
-      }
-    }
-  }
-
   /** {@code z = g(z + bias)} in place, row by row. */
   public void biasActivation(
       int rows, int width, float[] z, int zOff, float[] bias, int biasOff, Activation g) {
-    PROVIDER.biasActivation(rows, width, z, zOff, bias, biasOff, null, 0, g);
+    provider.biasActivation(rows, width, z, zOff, bias, biasOff, null, 0, g);
   }
 
   /** {@code z = g(z + bias + s)} in place: the residual addition before the last activation. */
   public void biasShortcutActivation(
       int rows, int width, float[] z, int zOff, float[] bias, int biasOff, float[] s, int sOff,
       Activation g) {
-    PROVIDER.biasActivation(rows, width, z, zOff, bias, biasOff, s, sOff, g);
+    provider.biasActivation(rows, width, z, zOff, bias, biasOff, s, sOff, g);
   }
 
   /**
@@ -209,17 +178,104 @@ public final class Kernels {
   public void activationBackward(
       int rows, int width, float[] a, int aOff, float[] grad, int gradOff, Activation g,
       float[] biasGrad, int biasGradOff) {
-    PROVIDER.activationBackward(rows, width, a, aOff, grad, gradOff, g, biasGrad, biasGradOff);
+    provider.activationBackward(rows, width, a, aOff, grad, gradOff, g, biasGrad, biasGradOff);
   }
 
   /** {@code dst += src}. */
   public void add(int n, float[] src, int srcOff, float[] dst, int dstOff) {
-    PROVIDER.add(n, src, srcOff, dst, dstOff);
+    provider.add(n, src, srcOff, dst, dstOff);
   }
 
   /** {@code dst = src}. */
   public void copy(int n, float[] src, int srcOff, float[] dst, int dstOff) {
     System.arraycopy(src, srcOff, dst, dstOff, n);
+  }
+
+  // ---- dense layers, fused: one call per layer per pass ------------------------------------
+  // Each is exactly the unfused sequence the generator used to emit, in the same order, so a network
+  // moved onto them computes the same bits.
+
+  /**
+   * A dense layer's forward pass, {@code y = g(x Wᵀ + b)}: {@code x} is {@code [batch][in]}, the
+   * weight {@code params[wOff ..]} is {@code [out][in]} (PyTorch's), the bias {@code params[bOff ..]}
+   * has {@code out} values, {@code y} ({@code [batch][out]}) is overwritten.
+   */
+  public void denseForward(int batch, int in, int out, float[] x, int xOff, float[] params, int wOff, int bOff,
+      Activation g, float[] y, int yOff) {
+    matmulABt(batch, out, in, x, xOff, params, wOff, y, yOff, false);
+    provider.biasActivation(batch, out, y, yOff, params, bOff, null, 0, g);
+  }
+
+  /**
+   * The last dense layer of a residual block, {@code y = g(x Wᵀ + b + s)}: the shortcut operand
+   * {@code s} ({@code [batch][out]}: the block's input, or its projection) joins before the
+   * activation.
+   */
+  public void denseShortcutForward(int batch, int in, int out, float[] x, int xOff, float[] params, int wOff,
+      int bOff, float[] s, int sOff, Activation g, float[] y, int yOff) {
+    matmulABt(batch, out, in, x, xOff, params, wOff, y, yOff, false);
+    provider.biasActivation(batch, out, y, yOff, params, bOff, s, sOff, g);
+  }
+
+  /**
+   * A dense layer's backward pass. Given the layer's input {@code x}, its output {@code y} and
+   * {@code dy = ∂L/∂y}: turns {@code dy} into {@code ∂L/∂z = dy ⊙ g'(z)} in place, adds
+   * {@code Σ_rows ∂L/∂z} to the bias gradient {@code grads[gbOff ..]} and {@code ∂L/∂zᵀ x} to the
+   * weight gradient {@code grads[gwOff ..]}, then writes {@code ∂L/∂x = ∂L/∂z W} into {@code dx}
+   * as {@code dxWrite} says ({@code dx} may be null with {@link InputGradient#SKIP}).
+   */
+  public void denseBackward(int batch, int in, int out, float[] x, int xOff, float[] params, int wOff, float[] y,
+      int yOff, float[] dy, int dyOff, Activation g, float[] grads, int gwOff, int gbOff, float[] dx, int dxOff,
+      InputGradient dxWrite) {
+    provider.activationBackward(batch, out, y, yOff, dy, dyOff, g, grads, gbOff);
+    matmulAtB(out, in, batch, dy, dyOff, x, xOff, grads, gwOff, true);
+    inputGradient(batch, in, out, dy, dyOff, params, wOff, dx, dxOff, dxWrite);
+  }
+
+  /**
+   * {@link #denseBackward} for the last layer of a block with an identity shortcut: right after
+   * {@code ∂L/∂z} is formed, it is also handed, unchanged, to the shortcut's source gradient
+   * {@code ds} ({@code [batch][out]}) as {@code dsWrite} says: the residual network's lesson, the
+   * gradient reaching {@code a[l]} without passing through the block's weights.
+   */
+  public void denseShortcutBackward(int batch, int in, int out, float[] x, int xOff, float[] params, int wOff,
+      float[] y, int yOff, float[] dy, int dyOff, Activation g, float[] grads, int gwOff, int gbOff, float[] dx,
+      int dxOff, InputGradient dxWrite, float[] ds, int dsOff, InputGradient dsWrite) {
+    provider.activationBackward(batch, out, y, yOff, dy, dyOff, g, grads, gbOff);
+    if (dsWrite == InputGradient.OVERWRITE) {
+      copy(batch * out, dy, dyOff, ds, dsOff);
+    } else if (dsWrite == InputGradient.ACCUMULATE) {
+      provider.add(batch * out, dy, dyOff, ds, dsOff);
+    }
+    matmulAtB(out, in, batch, dy, dyOff, x, xOff, grads, gwOff, true);
+    inputGradient(batch, in, out, dy, dyOff, params, wOff, dx, dxOff, dxWrite);
+  }
+
+  /**
+   * A linear map without bias or activation, {@code y = x Wᵀ} (overwrites {@code y}): a dense
+   * projection shortcut {@code W_s a[l]}, or a dense layer whose batch normalization follows.
+   */
+  public void linearForward(int batch, int in, int out, float[] x, int xOff, float[] params, int wOff, float[] y,
+      int yOff) {
+    matmulABt(batch, out, in, x, xOff, params, wOff, y, yOff, false);
+  }
+
+  /**
+   * Backward of {@link #linearForward} given {@code dy = ∂L/∂y} (left unchanged): adds
+   * {@code dyᵀ x} to the weight gradient and writes {@code dy W} into {@code dx} as {@code dxWrite}
+   * says.
+   */
+  public void linearBackward(int batch, int in, int out, float[] x, int xOff, float[] params, int wOff, float[] dy,
+      int dyOff, float[] grads, int gwOff, float[] dx, int dxOff, InputGradient dxWrite) {
+    matmulAtB(out, in, batch, dy, dyOff, x, xOff, grads, gwOff, true);
+    inputGradient(batch, in, out, dy, dyOff, params, wOff, dx, dxOff, dxWrite);
+  }
+
+  private void inputGradient(int batch, int in, int out, float[] dz, int dzOff, float[] params, int wOff,
+      float[] dx, int dxOff, InputGradient write) {
+    if (write != InputGradient.SKIP) {
+      matmulAB(batch, in, out, dz, dzOff, params, wOff, dx, dxOff, write == InputGradient.ACCUMULATE);
+    }
   }
 
   /** One Adam update over the whole parameter array; see the optimizer for the formula. */
@@ -249,100 +305,52 @@ public final class Kernels {
     PROVIDER.sgd(p, g, velocity, lr, wd, mu, nesterov, first);
   }
 
-  // ---- double -----------------------------------------------------------------------------
+  // ---- double: the loops are in DoubleKernels -------------------------------------------
 
   /** Double-precision {@link #matmulABt(int, int, int, float[], int, float[], int, float[], int, boolean)}. */
   public void matmulABt(
       int m, int n, int k, double[] a, int aOff, double[] b, int bOff, double[] c, int cOff,
       boolean accumulate) {
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        double s = accumulate ? c[cOff + i * n + j] : 0d;
-        for (int p = 0; p < k; p++) {
-          s += a[aOff + i * k + p] * b[bOff + j * k + p];
-        }
-        c[cOff + i * n + j] = s;
-      }
-    }
+    DoubleKernels.matmulABt(m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
   }
 
   /** Double-precision {@link #matmulAB(int, int, int, float[], int, float[], int, float[], int, boolean)}. */
   public void matmulAB(
       int m, int n, int k, double[] a, int aOff, double[] b, int bOff, double[] c, int cOff,
       boolean accumulate) {
-    for (int i = 0; i < m; i++) {
-      if (!accumulate) {
-        java.util.Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0d);
-      }
-      for (int p = 0; p < k; p++) {
-        double x = a[aOff + i * k + p];
-        for (int j = 0; j < n; j++) {
-          c[cOff + i * n + j] += x * b[bOff + p * n + j];
-        }
-      }
-    }
+    DoubleKernels.matmulAB(m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
   }
 
   /** Double-precision {@link #matmulAtB(int, int, int, float[], int, float[], int, float[], int, boolean)}. */
   public void matmulAtB(
       int m, int n, int k, double[] a, int aOff, double[] b, int bOff, double[] c, int cOff,
       boolean accumulate) {
-    if (!accumulate) {
-      java.util.Arrays.fill(c, cOff, cOff + m * n, 0d);
-    }
-    for (int p = 0; p < k; p++) {
-      for (int i = 0; i < m; i++) {
-        double x = a[aOff + p * m + i];
-        for (int j = 0; j < n; j++) {
-          c[cOff + i * n + j] += x * b[bOff + p * n + j];
-        }
-      }
-    }
+    DoubleKernels.matmulAtB(m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
   }
 
   /** Double-precision {@link #biasActivation(int, int, float[], int, float[], int, Activation)}. */
   public void biasActivation(
       int rows, int width, double[] z, int zOff, double[] bias, int biasOff, Activation g) {
-    for (int r = 0; r < rows; r++) {
-      int row = zOff + r * width;
-      for (int j = 0; j < width; j++) {
-        z[row + j] = activate(g, z[row + j] + bias[biasOff + j]);
-      }
-    }
+    DoubleKernels.biasActivation(rows, width, z, zOff, bias, biasOff, null, 0, g);
   }
 
   /** Double-precision residual addition and activation. */
   public void biasShortcutActivation(
       int rows, int width, double[] z, int zOff, double[] bias, int biasOff, double[] s, int sOff,
       Activation g) {
-    for (int r = 0; r < rows; r++) {
-      int row = zOff + r * width;
-      int srow = sOff + r * width;
-      for (int j = 0; j < width; j++) {
-        z[row + j] = activate(g, z[row + j] + bias[biasOff + j] + s[srow + j]);
-      }
-    }
+    DoubleKernels.biasActivation(rows, width, z, zOff, bias, biasOff, s, sOff, g);
   }
 
   /** Double-precision activation backward with bias-gradient accumulation. */
   public void activationBackward(
       int rows, int width, double[] a, int aOff, double[] grad, int gradOff, Activation g,
       double[] biasGrad, int biasGradOff) {
-    for (int r = 0; r < rows; r++) {
-      for (int j = 0; j < width; j++) {
-        int i = r * width + j;
-        double d = gradient(g, a[aOff + i], grad[gradOff + i]);
-        grad[gradOff + i] = d;
-        biasGrad[biasGradOff + j] += d;
-      }
-    }
+    DoubleKernels.activationBackward(rows, width, a, aOff, grad, gradOff, g, biasGrad, biasGradOff);
   }
 
   /** {@code dst += src}. */
   public void add(int n, double[] src, int srcOff, double[] dst, int dstOff) {
-    for (int i = 0; i < n; i++) {
-      dst[dstOff + i] += src[srcOff + i];
-    }
+    DoubleKernels.add(n, src, srcOff, dst, dstOff);
   }
 
   /** {@code dst = src}. */
@@ -350,72 +358,83 @@ public final class Kernels {
     System.arraycopy(src, srcOff, dst, dstOff, n);
   }
 
-  // ---- activations: one table of rules, each derivative from the output -------------------
-  // NaN and infinities pass through every rule the same way on the scalar, vector and double
-  // paths: relu(NaN) is NaN, as in PyTorch, so a broken weight shows in the output on any JVM.
+  /** Double-precision {@link #denseForward(int, int, int, float[], int, float[], int, int, Activation, float[], int)}. */
+  public void denseForward(int batch, int in, int out, double[] x, int xOff, double[] params, int wOff, int bOff,
+      Activation g, double[] y, int yOff) {
+    DoubleKernels.matmulABt(batch, out, in, x, xOff, params, wOff, y, yOff, false);
+    DoubleKernels.biasActivation(batch, out, y, yOff, params, bOff, null, 0, g);
+  }
+
+  /** Double-precision {@link #denseShortcutForward(int, int, int, float[], int, float[], int, int, float[], int, Activation, float[], int)}. */
+  public void denseShortcutForward(int batch, int in, int out, double[] x, int xOff, double[] params, int wOff,
+      int bOff, double[] s, int sOff, Activation g, double[] y, int yOff) {
+    DoubleKernels.matmulABt(batch, out, in, x, xOff, params, wOff, y, yOff, false);
+    DoubleKernels.biasActivation(batch, out, y, yOff, params, bOff, s, sOff, g);
+  }
+
+  /** Double-precision {@link #denseBackward(int, int, int, float[], int, float[], int, float[], int, float[], int, Activation, float[], int, int, float[], int, InputGradient)}. */
+  public void denseBackward(int batch, int in, int out, double[] x, int xOff, double[] params, int wOff,
+      double[] y, int yOff, double[] dy, int dyOff, Activation g, double[] grads, int gwOff, int gbOff, double[] dx,
+      int dxOff, InputGradient dxWrite) {
+    DoubleKernels.activationBackward(batch, out, y, yOff, dy, dyOff, g, grads, gbOff);
+    DoubleKernels.matmulAtB(out, in, batch, dy, dyOff, x, xOff, grads, gwOff, true);
+    inputGradient(batch, in, out, dy, dyOff, params, wOff, dx, dxOff, dxWrite);
+  }
+
+  /** Double-precision {@link #denseShortcutBackward(int, int, int, float[], int, float[], int, float[], int, float[], int, Activation, float[], int, int, float[], int, InputGradient, float[], int, InputGradient)}. */
+  public void denseShortcutBackward(int batch, int in, int out, double[] x, int xOff, double[] params, int wOff,
+      double[] y, int yOff, double[] dy, int dyOff, Activation g, double[] grads, int gwOff, int gbOff, double[] dx,
+      int dxOff, InputGradient dxWrite, double[] ds, int dsOff, InputGradient dsWrite) {
+    DoubleKernels.activationBackward(batch, out, y, yOff, dy, dyOff, g, grads, gbOff);
+    if (dsWrite == InputGradient.OVERWRITE) {
+      copy(batch * out, dy, dyOff, ds, dsOff);
+    } else if (dsWrite == InputGradient.ACCUMULATE) {
+      DoubleKernels.add(batch * out, dy, dyOff, ds, dsOff);
+    }
+    DoubleKernels.matmulAtB(out, in, batch, dy, dyOff, x, xOff, grads, gwOff, true);
+    inputGradient(batch, in, out, dy, dyOff, params, wOff, dx, dxOff, dxWrite);
+  }
+
+  /** Double-precision {@link #linearForward(int, int, int, float[], int, float[], int, float[], int)}. */
+  public void linearForward(int batch, int in, int out, double[] x, int xOff, double[] params, int wOff,
+      double[] y, int yOff) {
+    DoubleKernels.matmulABt(batch, out, in, x, xOff, params, wOff, y, yOff, false);
+  }
+
+  /** Double-precision {@link #linearBackward(int, int, int, float[], int, float[], int, float[], int, float[], int, float[], int, InputGradient)}. */
+  public void linearBackward(int batch, int in, int out, double[] x, int xOff, double[] params, int wOff,
+      double[] dy, int dyOff, double[] grads, int gwOff, double[] dx, int dxOff, InputGradient dxWrite) {
+    DoubleKernels.matmulAtB(out, in, batch, dy, dyOff, x, xOff, grads, gwOff, true);
+    inputGradient(batch, in, out, dy, dyOff, params, wOff, dx, dxOff, dxWrite);
+  }
+
+  private static void inputGradient(int batch, int in, int out, double[] dz, int dzOff, double[] params, int wOff,
+      double[] dx, int dxOff, InputGradient write) {
+    if (write != InputGradient.SKIP) {
+      DoubleKernels.matmulAB(batch, in, out, dz, dzOff, params, wOff, dx, dxOff, write == InputGradient.ACCUMULATE);
+    }
+  }
+
+  // ---- activations: the table is Activations; these names serve the spatial kernels' code --
 
   static float activate(Activation g, float z) {
-    return (float) activate(g, (double) z);
+    return Activations.activate(g, z);
   }
 
   static double activate(Activation g, double z) {
-    switch (g) {
-      case RELU:
-        return Math.max(z, 0); // NaN stays NaN (z > 0 ? z : 0 would turn it into 0)
-      case NONE:
-        return z;
-      case TANH:
-        return Math.tanh(z);
-      case SIGMOID:
-        return 1 / (1 + Math.exp(-z));
-      case LEAKY_RELU:
-        return z > 0 ? z : Activation.LEAKY_SLOPE * z;
-      default:
-        throw new AssertionError(g);
-    }
+    return Activations.activate(g, z);
   }
 
-  /**
-   * {@code ∂L/∂z} from {@code ∂L/∂a} and the output {@code a}. ReLU and leaky ReLU select by the
-   * sign of {@code a}, as PyTorch's {@code threshold_backward} does and as the vector kernel's
-   * blend does: where {@code a ≤ 0} the gradient is 0 (or scaled by the slope), elsewhere, a NaN
-   * output included, it passes unchanged.
-   */
   static float gradient(Activation g, float a, float grad) {
-    switch (g) {
-      case RELU:
-        return a <= 0 ? 0f : grad;
-      case LEAKY_RELU:
-        return a <= 0 ? grad * (float) Activation.LEAKY_SLOPE : grad;
-      default:
-        return grad * (float) derivative(g, (double) a);
-    }
+    return Activations.gradient(g, a, grad);
   }
 
-  /** Double-precision {@link #gradient(Activation, float, float)}. */
   static double gradient(Activation g, double a, double grad) {
-    switch (g) {
-      case RELU:
-        return a <= 0 ? 0 : grad;
-      case LEAKY_RELU:
-        return a <= 0 ? grad * Activation.LEAKY_SLOPE : grad;
-      default:
-        return grad * derivative(g, a);
-    }
+    return Activations.gradient(g, a, grad);
   }
 
-  /** {@code g'(z)} written in terms of {@code a = g(z)}, for the smooth activations. */
   static double derivative(Activation g, double a) {
-    switch (g) {
-      case NONE:
-        return 1;
-      case TANH:
-        return 1 - a * a;
-      case SIGMOID:
-        return a * (1 - a);
-      default:
-        throw new AssertionError(g + " selects by sign; see gradient()");
-    }
+    return Activations.derivative(g, a);
   }
 
   // ---- finiteness --------------------------------------------------------------------------

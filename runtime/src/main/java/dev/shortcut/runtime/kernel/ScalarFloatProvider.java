@@ -48,7 +48,7 @@ final class ScalarFloatProvider implements FloatProvider {
       for (int j = 0; j < width; j++) {
         int i = r * width + j;
         float v = z[zOff + i] + bias[biasOff + j] + (s == null ? 0f : s[sOff + i]);
-        z[zOff + i] = Kernels.activate(g, v);
+        z[zOff + i] = Activations.activate(g, v);
       }
     }
   }
@@ -59,7 +59,7 @@ final class ScalarFloatProvider implements FloatProvider {
     for (int r = 0; r < rows; r++) {
       for (int j = 0; j < width; j++) {
         int i = r * width + j;
-        float d = Kernels.gradient(g, a[aOff + i], grad[gradOff + i]);
+        float d = Activations.gradient(g, a[aOff + i], grad[gradOff + i]);
         grad[gradOff + i] = d;
         biasGrad[biasGradOff + j] += d;
       }

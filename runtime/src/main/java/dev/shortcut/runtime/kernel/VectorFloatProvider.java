@@ -22,12 +22,15 @@ final class VectorFloatProvider implements FloatProvider {
   static final int KC = 256;
   private static final float LEAKY = (float) Activation.LEAKY_SLOPE;
 
-  // Reduction of a 4×4 tile's accumulators. JDK 17 compiles reduceLanes(ADD) on floats as L
-  // dependent scalar additions, which cost a·Wᵀ about half its time at width 64 to 256. A tree of
-  // lane swaps (lane i += lane i^h for h = L/2 … 1) where one swap serves two accumulators at once
-  // is shorter: 20 to 40 % faster there. A lone dot product (batch-1 rows, edge columns) keeps
-  // reduceLanes, which measured faster for it, so the last bits of a row's result depend on whether
-  // it was in a 4-row tile; never on the thread count (splits keep tiles whole). Needs 4 ≤ L ≤ 16.
+  // Every float reduction here has one fixed order, whatever the JIT state: reduceLanes(ADD) leaves
+  // its order unspecified, and the interpreter (lane by lane) and C2 (a tree) really do differ on
+  // JDK 25, so a dot product's last bit depended on whether its caller had been compiled yet, and
+  // a product split over threads (one warm, one cold) differed from the same product on one thread.
+  // The order is a butterfly: lane i += lane i^h for h = L/2, L/4, ..., 1, and the sum is lane 0.
+  // A 4×4 tile reduces its sixteen accumulators with the same butterfly, one swap serving two
+  // accumulators at once (20 to 40 % faster than L dependent scalar additions at width 64 to 256),
+  // so a row's result is the same whether it was computed in a tile or alone: the batch a row comes
+  // in never changes its bits. Needs 4 ≤ L ≤ 16; other lengths add the lanes in index order.
   private static final boolean TREE = L >= 4 && L <= 16;
   private static final VectorShuffle<Float> SWAP1 = swap(L / 2);
   private static final VectorShuffle<Float> SWAP2 = swap(L / 4);
@@ -231,7 +234,26 @@ final class VectorFloatProvider implements FloatProvider {
     for (int p = 0; p < kv; p += L) {
       sum = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), sum);
     }
-    return sum.reduceLanes(VectorOperators.ADD) + tail(a, ai, b, bj, kv, k);
+    // The butterfly written out here rather than in a helper, which C2 might not inline (a vector
+    // passed to a method that is not inlined is boxed: an allocation per dot product).
+    float total;
+    if (TREE) {
+      FloatVector t = sum.add(sum.rearrange(SWAP1));
+      t = t.add(t.rearrange(SWAP2));
+      if (L >= 8) {
+        t = t.add(t.rearrange(SWAP3));
+      }
+      if (L >= 16) {
+        t = t.add(t.rearrange(SWAP4));
+      }
+      total = t.lane(0);
+    } else {
+      total = 0f;
+      for (int lane = 0; lane < L; lane++) {
+        total += sum.lane(lane);
+      }
+    }
+    return kv == k ? total : total + tail(a, ai, b, bj, kv, k); // no "+ 0f": it would turn −0 into +0
   }
 
   /** The scalar remainder {@code Σ_{p ≥ from} a·b} of a dot product. */
@@ -394,7 +416,7 @@ final class VectorFloatProvider implements FloatProvider {
         v.intoArray(z, zr + j);
       }
       for (int j = wv; j < width; j++) {
-        z[zr + j] = Kernels.activate(g, z[zr + j] + bias[biasOff + j] + (s == null ? 0f : s[sr + j]));
+        z[zr + j] = Activations.activate(g, z[zr + j] + bias[biasOff + j] + (s == null ? 0f : s[sr + j]));
       }
     }
   }
@@ -422,7 +444,7 @@ final class VectorFloatProvider implements FloatProvider {
         FloatVector.fromArray(S, biasGrad, biasGradOff + j).add(d).intoArray(biasGrad, biasGradOff + j);
       }
       for (int j = wv; j < width; j++) {
-        float d = Kernels.gradient(g, a[ar + j], grad[gr + j]);
+        float d = Activations.gradient(g, a[ar + j], grad[gr + j]);
         grad[gr + j] = d;
         biasGrad[biasGradOff + j] += d;
       }

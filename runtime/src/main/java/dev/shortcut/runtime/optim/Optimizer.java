@@ -3,6 +3,8 @@ package dev.shortcut.runtime.optim;
 import dev.shortcut.runtime.DoubleNetwork;
 import dev.shortcut.runtime.FloatNetwork;
 import dev.shortcut.runtime.Network;
+import dev.shortcut.runtime.Values;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,6 +24,9 @@ public abstract class Optimizer {
   private final double learningRate;
   private final double weightDecay;
   private Network network;
+  /** The network again, typed: one of these two is set when the optimizer binds to it. */
+  private FloatNetwork floatNetwork;
+  private DoubleNetwork doubleNetwork;
   private float[][] floatState;
   private double[][] doubleState;
   private long steps;
@@ -86,14 +91,15 @@ public abstract class Optimizer {
     checkRate(rate);
     bind(network);
     long t = steps + 1;
-    if (network instanceof FloatNetwork f) {
+    if (floatNetwork != null) {
+      FloatNetwork f = floatNetwork;
       float[][] state = floatState(f);
       if (check(f.parameters(), f.gradients(), state, rate, t) >= 0) {
         return false;
       }
       update(f.parameters(), f.gradients(), state, rate, t);
     } else {
-      DoubleNetwork d = (DoubleNetwork) network;
+      DoubleNetwork d = doubleNetwork;
       double[][] state = doubleState(d);
       if (check(d.parameters(), d.gradients(), state, rate, t) >= 0) {
         return false;
@@ -112,11 +118,29 @@ public abstract class Optimizer {
   public final int firstNonFiniteUpdate(Network network, double rate) {
     checkRate(rate);
     bind(network);
-    if (network instanceof FloatNetwork f) {
-      return check(f.parameters(), f.gradients(), floatState(f), rate, steps + 1);
+    if (floatNetwork != null) {
+      return check(floatNetwork.parameters(), floatNetwork.gradients(), floatState(floatNetwork), rate, steps + 1);
     }
-    DoubleNetwork d = (DoubleNetwork) network;
-    return check(d.parameters(), d.gradients(), doubleState(d), rate, steps + 1);
+    return check(doubleNetwork.parameters(), doubleNetwork.gradients(), doubleState(doubleNetwork), rate, steps + 1);
+  }
+
+  /**
+   * The state arrays for {@code network} without their element type, one per {@link #stateNames()}
+   * entry, laid out like the parameters (zero before the first step): what checkpoints save.
+   */
+  public final List<Values> state(Network network) {
+    bind(network);
+    List<Values> state = new ArrayList<>();
+    if (floatNetwork != null) {
+      for (float[] s : floatState(floatNetwork)) {
+        state.add(Values.of(s));
+      }
+    } else {
+      for (double[] s : doubleState(doubleNetwork)) {
+        state.add(Values.of(s));
+      }
+    }
+    return state;
   }
 
   /** The state arrays for {@code network} (zero before the first step), for checkpoints. */
@@ -145,6 +169,8 @@ public abstract class Optimizer {
     }
     if (network == null) {
       network = candidate;
+      floatNetwork = candidate instanceof FloatNetwork f ? f : null;
+      doubleNetwork = candidate instanceof DoubleNetwork d ? d : null;
     } else if (network != candidate) {
       throw new IllegalStateException("this " + name() + " optimizer holds the state of "
           + describe(network) + " (after " + steps + " updates) and cannot update " + describe(candidate)

@@ -1,27 +1,30 @@
 package dev.shortcut.runtime.report;
 
 import dev.shortcut.runtime.Architecture;
-import dev.shortcut.runtime.DoubleNetwork;
-import dev.shortcut.runtime.FloatNetwork;
 import dev.shortcut.runtime.Network;
+import dev.shortcut.runtime.NetworkArrays;
+import dev.shortcut.runtime.ParameterTable;
+import dev.shortcut.runtime.Values;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The L2 norm of each dense layer's weight gradient, input side first: the lecture's vanishing
- * and exploding gradients, made visible.
+ * The L2 norm of each weight layer's weight gradient (dense and convolution layers, input side
+ * first): the lecture's vanishing and exploding gradients, made visible.
  */
 public final class GradientNorms {
   private GradientNorms() {}
 
-  /** One norm per dense layer, in forward order, from the network's current gradients. */
+  /** One norm per weight layer, in forward order, from the network's current gradients. */
   public static double[] perLayer(Network net) {
-    List<Architecture.DenseLayer> layers = net.architecture().layers();
-    double[] norms = new double[layers.size()];
+    List<ParameterTable.Parameter> weights = weights(net);
+    Values gradients = NetworkArrays.of(net).gradients();
+    double[] norms = new double[weights.size()];
     for (int i = 0; i < norms.length; i++) {
-      Architecture.DenseLayer l = layers.get(i);
-      norms[i] = norm(net, l.weightOffset(), l.units() * l.inputs());
+      ParameterTable.Parameter w = weights.get(i);
+      norms[i] = Math.sqrt(gradients.sumOfSquares(w.offset(), w.offset() + w.size()));
     }
     return norms;
   }
@@ -29,27 +32,25 @@ public final class GradientNorms {
   /** The same, keyed by layer name. */
   public static Map<String, Double> perLayerMap(Network net) {
     double[] norms = perLayer(net);
+    List<ParameterTable.Parameter> weights = weights(net);
     Map<String, Double> map = new LinkedHashMap<>();
-    List<Architecture.DenseLayer> layers = net.architecture().layers();
     for (int i = 0; i < norms.length; i++) {
-      map.put(layers.get(i).name(), norms[i]);
+      map.put(weights.get(i).layer(), norms[i]);
     }
     return map;
   }
 
-  private static double norm(Network net, int offset, int size) {
-    double sum = 0;
-    if (net instanceof FloatNetwork f) {
-      float[] g = f.gradients();
-      for (int i = offset; i < offset + size; i++) {
-        sum += (double) g[i] * g[i];
-      }
-    } else {
-      double[] g = ((DoubleNetwork) net).gradients();
-      for (int i = offset; i < offset + size; i++) {
-        sum += g[i] * g[i];
+  /** The weight tensor of every weight layer on the main path, in forward order. */
+  private static List<ParameterTable.Parameter> weights(Network net) {
+    Architecture a = net.architecture();
+    List<ParameterTable.Parameter> weights = new ArrayList<>();
+    for (Architecture.Layer l : a.layers()) {
+      if (l instanceof Architecture.DenseLayer d) {
+        weights.add(a.parameters().get(d.weightName()));
+      } else if (l instanceof Architecture.ConvLayer c) {
+        weights.add(a.parameters().get(c.weightName()));
       }
     }
-    return Math.sqrt(sum);
+    return weights;
   }
 }

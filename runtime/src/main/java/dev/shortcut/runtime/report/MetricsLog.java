@@ -1,17 +1,27 @@
 package dev.shortcut.runtime.report;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.shortcut.runtime.train.EpochMetrics;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Locale;
 import java.util.Map;
 
-/** Appends one JSON object per epoch to a file (JSON Lines), for plotting and comparison. */
+/**
+ * Appends one JSON object per epoch to a file (JSON Lines), for plotting and comparison. Written
+ * with jackson-core's generator, as every JSON the runtime writes is: names and strings are
+ * escaped, numbers are full-precision doubles, and a value that is not finite (no validation set,
+ * no classes) is {@code null}.
+ */
 public final class MetricsLog implements AutoCloseable {
+  private static final JsonFactory JSON = new JsonFactory();
+
   private final BufferedWriter out;
 
   private MetricsLog(BufferedWriter out) {
@@ -37,34 +47,39 @@ public final class MetricsLog implements AutoCloseable {
 
   /** The JSON text of one epoch. */
   public static String line(String network, EpochMetrics m) {
-    StringBuilder sb = new StringBuilder("{\"network\":\"").append(network).append('"');
-    sb.append(",\"epoch\":").append(m.epoch());
-    field(sb, "train_loss", m.trainLoss());
-    field(sb, "train_accuracy", m.trainAccuracy());
-    field(sb, "validation_loss", m.validationLoss());
-    field(sb, "validation_accuracy", m.validationAccuracy());
-    field(sb, "learning_rate", m.learningRate());
-    field(sb, "seconds", m.seconds());
-    field(sb, "samples_per_second", m.samplesPerSecond());
-    sb.append(",\"skipped_steps\":").append(m.skippedSteps());
-    if (!m.gradientNorms().isEmpty()) {
-      sb.append(",\"gradient_norms\":{");
-      boolean first = true;
-      for (Map.Entry<String, Double> e : m.gradientNorms().entrySet()) {
-        sb.append(first ? "" : ",").append('"').append(e.getKey()).append("\":").append(number(e.getValue()));
-        first = false;
+    StringWriter text = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(text)) {
+      g.writeStartObject();
+      g.writeStringField("network", network);
+      g.writeNumberField("epoch", m.epoch());
+      number(g, "train_loss", m.trainLoss());
+      number(g, "train_accuracy", m.trainAccuracy());
+      number(g, "validation_loss", m.validationLoss());
+      number(g, "validation_accuracy", m.validationAccuracy());
+      number(g, "learning_rate", m.learningRate());
+      number(g, "seconds", m.seconds());
+      number(g, "samples_per_second", m.samplesPerSecond());
+      g.writeNumberField("skipped_steps", m.skippedSteps());
+      if (!m.gradientNorms().isEmpty()) {
+        g.writeObjectFieldStart("gradient_norms");
+        for (Map.Entry<String, Double> e : m.gradientNorms().entrySet()) {
+          number(g, e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
       }
-      sb.append('}');
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing JSON to memory failed", e); // a StringWriter cannot fail
     }
-    return sb.append('}').toString();
+    return text.toString();
   }
 
-  private static void field(StringBuilder sb, String name, double v) {
-    sb.append(",\"").append(name).append("\":").append(number(v));
-  }
-
-  private static String number(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "null";
+  private static void number(JsonGenerator g, String name, double v) throws IOException {
+    if (Double.isFinite(v)) {
+      g.writeNumberField(name, v);
+    } else {
+      g.writeNullField(name);
+    }
   }
 
   @Override

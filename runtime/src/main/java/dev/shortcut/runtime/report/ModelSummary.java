@@ -1,14 +1,18 @@
 package dev.shortcut.runtime.report;
 
 import dev.shortcut.runtime.Architecture;
+import dev.shortcut.runtime.ParameterTable;
 import dev.shortcut.runtime.ShortcutKind;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A table of a network, in the spirit of Keras' {@code model.summary()}: each layer and block with
- * its output width and parameter count, the shortcuts, and the totals. Columns are as wide as
+ * its output shape and parameter count, the shortcuts, and the totals. Columns are as wide as
  * their widest cell, so long names and kinds ({@code block:projection}, {@code dense:leaky_relu})
  * never shift them.
  */
@@ -20,23 +24,27 @@ public final class ModelSummary {
   /** The summary of {@code a} as text. */
   public static String of(Architecture a) {
     List<Row> rows = new ArrayList<>();
-    rows.add(new Row("input", "", Integer.toString(a.inputs()), ""));
-    int identity = 0;
-    int projection = 0;
+    rows.add(new Row("input", "", a.input().toString(), ""));
+    Map<ShortcutKind, Integer> shortcuts = new EnumMap<>(ShortcutKind.class);
+    Map<String, Long> byLayer = new HashMap<>(); // "layer1.0.conv1" → scalars of its tensors
+    for (ParameterTable.Parameter p : a.parameters().all()) {
+      byLayer.merge(p.name().substring(0, p.name().lastIndexOf('.')), (long) p.size(), Long::sum);
+    }
     int blockIndex = 0;
     for (int i = 0; i < a.layers().size(); i++) {
       while (blockIndex < a.blocks().size() && a.blocks().get(blockIndex).firstLayer() == i) {
         Architecture.Block b = a.blocks().get(blockIndex++);
-        long params = b.shortcut() == ShortcutKind.PROJECTION ? (long) b.inputs() * b.outputs() : 0;
-        identity += b.shortcut() == ShortcutKind.IDENTITY ? 1 : 0;
-        projection += b.shortcut() == ShortcutKind.PROJECTION ? 1 : 0;
-        rows.add(new Row(indent(b.name()) + b.name(), "block:" + b.shortcut().name().toLowerCase(Locale.ROOT),
-            Integer.toString(b.outputs()), params == 0 ? "" : group(params)));
+        long params = 0;
+        for (Architecture.Layer p : b.projection()) {
+          params += byLayer.getOrDefault(p.name(), 0L);
+        }
+        shortcuts.merge(b.shortcut(), 1, Integer::sum);
+        rows.add(new Row(indent(b.name()) + b.name(), "block:" + lower(b.shortcut().name()).replace('_', '-'),
+            b.output().toString(), params == 0 ? "" : group(params)));
       }
-      Architecture.DenseLayer l = a.layers().get(i);
-      long params = (long) l.inputs() * l.units() + l.units();
-      rows.add(new Row(indent(l.name()) + l.name(), "dense:" + l.activation().name().toLowerCase(Locale.ROOT),
-          Integer.toString(l.units()), group(params)));
+      Architecture.Layer l = a.layers().get(i);
+      long params = byLayer.getOrDefault(l.name(), 0L);
+      rows.add(new Row(indent(l.name()) + l.name(), kind(l), l.output().toString(), params == 0 ? "" : group(params)));
     }
     Row header = new Row("layer / block", "kind", "output", "parameters");
     int name = header.name().length();
@@ -54,7 +62,7 @@ public final class ModelSummary {
 
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "%s (%s, %d layers, %s)%n", a.name(),
-        a.residual() ? "residual" : "plain", a.layerCount(), a.precision().name().toLowerCase(Locale.ROOT)));
+        a.residual() ? "residual" : "plain", a.layerCount(), lower(a.precision().name())));
     sb.append(rule).append(String.format(Locale.ROOT, format, header.name(), header.kind(), header.output(),
         header.parameters()));
     sb.append(rule);
@@ -62,9 +70,34 @@ public final class ModelSummary {
       sb.append(String.format(Locale.ROOT, format, r.name(), r.kind(), r.output(), r.parameters()));
     }
     sb.append(rule);
-    sb.append(String.format(Locale.ROOT, "parameters: %s; shortcuts: %d identity, %d projection%n",
-        group(a.parameterCount()), identity, projection));
+    sb.append(String.format(Locale.ROOT, "parameters: %s; shortcuts: %d identity, %d projection%s%n",
+        group(a.parameterCount()), shortcuts.getOrDefault(ShortcutKind.IDENTITY, 0),
+        shortcuts.getOrDefault(ShortcutKind.PROJECTION, 0), shortcuts.containsKey(ShortcutKind.ZERO_PAD)
+            ? ", " + shortcuts.get(ShortcutKind.ZERO_PAD) + " zero-pad" : ""));
     return sb.toString();
+  }
+
+  /** {@code dense:relu}, {@code conv3x3/2:none}, {@code batchnorm:relu}, {@code maxpool3/2}, {@code avgpool:global}. */
+  private static String kind(Architecture.Layer l) {
+    String activation = ":" + lower(l.activation().name());
+    if (l instanceof Architecture.DenseLayer) {
+      return "dense" + activation;
+    }
+    if (l instanceof Architecture.ConvLayer c) {
+      return "conv" + c.kernel() + "x" + c.kernel() + (c.stride() == 1 ? "" : "/" + c.stride()) + activation;
+    }
+    if (l instanceof Architecture.BatchNormLayer) {
+      return "batchnorm" + activation;
+    }
+    if (l instanceof Architecture.PoolLayer p) {
+      return (p.kind() == Architecture.Pooling.MAX ? "maxpool" : "avgpool") + p.kernel()
+          + (p.stride() == p.kernel() ? "" : "/" + p.stride());
+    }
+    return "avgpool:global";
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
   }
 
   private static String indent(String path) {

@@ -1,10 +1,10 @@
 package dev.shortcut.runtime.train;
 
 import dev.shortcut.runtime.Architecture;
-import dev.shortcut.runtime.DoubleNetwork;
-import dev.shortcut.runtime.FloatNetwork;
 import dev.shortcut.runtime.Network;
+import dev.shortcut.runtime.NetworkArrays;
 import dev.shortcut.runtime.ParameterTable;
+import dev.shortcut.runtime.Values;
 import dev.shortcut.runtime.data.Dataset;
 import dev.shortcut.runtime.kernel.Kernels;
 import dev.shortcut.runtime.optim.Optimizer;
@@ -24,14 +24,14 @@ final class Diagnosis {
    */
   static NonFiniteException forward(Network net, Dataset data, int[] order, int start, int b, float[] targets,
       double loss, String when, int epoch, long step) {
+    NetworkArrays arrays = NetworkArrays.of(net);
     int width = data.width();
     int inputs = b * width;
-    int bad = net instanceof FloatNetwork f ? Kernels.firstNonFinite(f.input(), 0, inputs)
-        : Kernels.firstNonFinite(((DoubleNetwork) net).input(), 0, inputs);
+    int bad = arrays.input().firstNonFinite(0, inputs);
     if (bad >= 0) {
       return new NonFiniteException(net.name(), when, epoch, step, NonFiniteException.Source.INPUT_DATA, null,
           "feature " + bad % width + " of sample " + order[start + bad / width] + " of '" + data.name() + "' is "
-              + value(net, Kind.INPUT, bad));
+              + arrays.input().get(bad));
     }
     int outputs = net.architecture().outputs();
     if (!data.isClassification()) {
@@ -46,7 +46,7 @@ final class Diagnosis {
     if (broken != null) {
       return broken;
     }
-    List<Architecture.DenseLayer> layers = net.architecture().layers();
+    List<Architecture.Layer> layers = net.architecture().layers();
     String unseen;
     try {
       int layer = net.firstNonFiniteLayer(b);
@@ -59,12 +59,11 @@ final class Diagnosis {
     } catch (UnsupportedOperationException e) {
       unseen = "; " + net.name() + " does not report which layer overflowed first";
     }
-    bad = net instanceof FloatNetwork f ? Kernels.firstNonFinite(f.output(), 0, b * outputs)
-        : Kernels.firstNonFinite(((DoubleNetwork) net).output(), 0, b * outputs);
+    bad = arrays.output().firstNonFinite(0, b * outputs);
     if (bad >= 0) {
       return new NonFiniteException(net.name(), when, epoch, step, NonFiniteException.Source.ACTIVATIONS,
           layers.get(layers.size() - 1).name(), "output " + bad % outputs + " of sample "
-              + order[start + bad / outputs] + " is " + value(net, Kind.OUTPUT, bad) + unseen);
+              + order[start + bad / outputs] + " is " + arrays.output().get(bad) + unseen);
     }
     return new NonFiniteException(net.name(), when, epoch, step, NonFiniteException.Source.LOSS, null,
         "the batch's loss is " + loss + " with finite outputs");
@@ -76,11 +75,12 @@ final class Diagnosis {
    */
   static NonFiniteException update(Network net, Optimizer optimizer, double rate, double loss, String when,
       int epoch, long step) {
+    NetworkArrays arrays = NetworkArrays.of(net);
     ParameterTable.Parameter p = firstNonFiniteTensor(net, true);
     if (p != null) {
-      int i = first(net, Kind.GRADIENT, p);
+      int i = first(arrays.gradients(), p);
       return new NonFiniteException(net.name(), when, epoch, step, NonFiniteException.Source.GRADIENTS, p.layer(),
-          "the gradient of " + p.name() + " is " + value(net, Kind.GRADIENT, i) + " at " + position(p, i)
+          "the gradient of " + p.name() + " is " + arrays.gradients().get(i) + " at " + position(p, i)
               + " while the loss is finite (" + loss + ")");
     }
     NonFiniteException broken = parameters(net, when, epoch, step);
@@ -94,7 +94,7 @@ final class Diagnosis {
     p = net.architecture().parameters().at(i);
     return new NonFiniteException(net.name(), when, epoch, step, NonFiniteException.Source.UPDATE, p.layer(),
         "the " + optimizer.name() + " update of " + p.name() + " at " + position(p, i) + " (value "
-            + value(net, Kind.PARAMETER, i) + ", gradient " + value(net, Kind.GRADIENT, i) + ", learning rate "
+            + arrays.parameters().get(i) + ", gradient " + arrays.gradients().get(i) + ", learning rate "
             + rate + ") would not be finite");
   }
 
@@ -104,18 +104,18 @@ final class Diagnosis {
     if (p == null) {
       return null;
     }
-    int i = first(net, Kind.PARAMETER, p);
+    Values parameters = NetworkArrays.of(net).parameters();
+    int i = first(parameters, p);
     return new NonFiniteException(net.name(), when, epoch, step, NonFiniteException.Source.PARAMETERS, p.layer(),
-        p.name() + " holds " + value(net, Kind.PARAMETER, i) + " at " + position(p, i));
+        p.name() + " holds " + parameters.get(i) + " at " + position(p, i));
   }
 
   /** Optimizer state that is not finite (a resumed run); null when all is finite. */
   static NonFiniteException optimizerState(Network net, Optimizer optimizer, String when, int epoch, long step) {
-    for (int s = 0; s < optimizer.stateNames().size(); s++) {
+    List<Values> state = optimizer.state(net);
+    for (int s = 0; s < state.size(); s++) {
       for (ParameterTable.Parameter p : net.architecture().parameters().all()) {
-        int end = p.offset() + p.size();
-        int i = net instanceof FloatNetwork f ? Kernels.firstNonFinite(optimizer.floatState(f)[s], p.offset(), end)
-            : Kernels.firstNonFinite(optimizer.doubleState((DoubleNetwork) net)[s], p.offset(), end);
+        int i = first(state.get(s), p);
         if (i >= 0) {
           return new NonFiniteException(net.name(), when, epoch, step, NonFiniteException.Source.PARAMETERS,
               p.layer(), "the " + optimizer.name() + " optimizer's " + optimizer.stateNames().get(s) + " of "
@@ -128,53 +128,22 @@ final class Diagnosis {
 
   /** The first tensor, in forward order, whose gradients (or parameters) are not all finite; null when none. */
   static ParameterTable.Parameter firstNonFiniteTensor(Network net, boolean gradients) {
-    Kind kind = gradients ? Kind.GRADIENT : Kind.PARAMETER;
-    if (net instanceof FloatNetwork f) {
-      float[] a = gradients ? f.gradients() : f.parameters();
-      if (Kernels.firstNonFinite(a, 0, a.length) < 0) {
-        return null; // the usual answer, in one pass over the array
-      }
+    NetworkArrays arrays = NetworkArrays.of(net);
+    Values values = gradients ? arrays.gradients() : arrays.parameters();
+    if (values.firstNonFinite(0, values.length()) < 0) {
+      return null; // the usual answer, in one pass over the array
     }
     for (ParameterTable.Parameter p : net.architecture().parameters().all()) {
-      if (first(net, kind, p) >= 0) {
+      if (first(values, p) >= 0) {
         return p;
       }
     }
     return null;
   }
 
-  private enum Kind {
-    INPUT,
-    OUTPUT,
-    PARAMETER,
-    GRADIENT
-  }
-
-  private static int first(Network net, Kind kind, ParameterTable.Parameter p) {
-    int end = p.offset() + p.size();
-    if (net instanceof FloatNetwork f) {
-      return Kernels.firstNonFinite(kind == Kind.GRADIENT ? f.gradients() : f.parameters(), p.offset(), end);
-    }
-    DoubleNetwork d = (DoubleNetwork) net;
-    return Kernels.firstNonFinite(kind == Kind.GRADIENT ? d.gradients() : d.parameters(), p.offset(), end);
-  }
-
-  private static double value(Network net, Kind kind, int i) {
-    if (net instanceof FloatNetwork f) {
-      return switch (kind) {
-        case INPUT -> f.input()[i];
-        case OUTPUT -> f.output()[i];
-        case PARAMETER -> f.parameters()[i];
-        case GRADIENT -> f.gradients()[i];
-      };
-    }
-    DoubleNetwork d = (DoubleNetwork) net;
-    return switch (kind) {
-      case INPUT -> d.input()[i];
-      case OUTPUT -> d.output()[i];
-      case PARAMETER -> d.parameters()[i];
-      case GRADIENT -> d.gradients()[i];
-    };
+  /** The first non-finite element of tensor {@code p} in {@code values}, or -1. */
+  private static int first(Values values, ParameterTable.Parameter p) {
+    return values.firstNonFinite(p.offset(), p.offset() + p.size());
   }
 
   /** Where array index {@code i} sits within tensor {@code p}. */

@@ -1,22 +1,19 @@
 package dev.shortcut.runtime.train;
 
 import dev.shortcut.annotations.Loss;
-import dev.shortcut.runtime.DoubleNetwork;
-import dev.shortcut.runtime.FloatNetwork;
 import dev.shortcut.runtime.Network;
+import dev.shortcut.runtime.NetworkArrays;
 import dev.shortcut.runtime.ParameterTable;
+import dev.shortcut.runtime.Values;
+import dev.shortcut.runtime.checkpoint.CheckpointSaver;
 import dev.shortcut.runtime.data.Dataset;
-import dev.shortcut.runtime.kernel.Kernels;
-import dev.shortcut.runtime.loss.MeanSquaredError;
-import dev.shortcut.runtime.loss.SoftmaxCrossEntropy;
+import dev.shortcut.runtime.data.ImageAugmentation;
+import dev.shortcut.runtime.data.ImageShape;
 import dev.shortcut.runtime.optim.GradientClipping;
 import dev.shortcut.runtime.optim.Optimizer;
 import dev.shortcut.runtime.optim.Schedule;
 import dev.shortcut.runtime.report.GradientNorms;
-import dev.shortcut.runtime.report.MetricsLog;
 import dev.shortcut.runtime.report.Progress;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +23,11 @@ import java.util.SplittableRandom;
 
 /**
  * Trains any generated network: shuffled mini-batches each epoch, an optimizer and a learning-rate
- * schedule, optional clipping, validation, early stopping, listeners, progress and a metrics log.
+ * schedule, optional clipping and image augmentation, validation. Everything else is a {@link
+ * TrainingListener} on the loop, as Keras's callbacks are: early stopping ({@link EarlyStopping}),
+ * the metrics log, the progress bar, checkpoints ({@link
+ * dev.shortcut.runtime.checkpoint.CheckpointSaver}) and the reaction to a NaN; the builder keeps
+ * sugar that adds them ({@code earlyStopping}, {@code metricsLog}, {@code checkpointEvery}, ...).
  *
  * <pre>{@code
  * Trainer trainer = Trainer.builder(Adam.withLearningRate(1e-3)).epochs(5).batchSize(128).seed(7).build();
@@ -35,6 +36,10 @@ import java.util.SplittableRandom;
  *
  * <p>Deterministic: the same seed, data and kernel thread count give bit-identical parameters.
  * Buffers are allocated when a run starts; the steps themselves allocate nothing.
+ *
+ * <p>Training steps run in training mode and validation in evaluation mode ({@link
+ * Network#setTraining}); {@link #fit} and {@link #evaluate} leave the network in the mode they
+ * found it in.
  *
  * <p>A trainer is a configuration; the optimizer holds the state of one network. {@link #fit}
  * on the network the trainer's optimizer serves (or on the first network, before it serves any)
@@ -56,8 +61,6 @@ public final class Trainer {
   private final int batchSize;
   private final long seed;
   private final double clipNorm;
-  private final int patience;
-  private final double minDelta;
   private final List<TrainingListener> listeners;
   private final boolean progress;
   private final Path metricsLog;
@@ -65,6 +68,7 @@ public final class Trainer {
   private final NonFinitePolicy onNonFinite;
   private final long maxSteps;
   private final int completedEpochs;
+  private final ImageAugmentation augmentation;
 
   private Trainer(Builder b) {
     this.optimizer = b.optimizer;
@@ -73,8 +77,6 @@ public final class Trainer {
     this.batchSize = b.batchSize;
     this.seed = b.seed;
     this.clipNorm = b.clipNorm;
-    this.patience = b.patience;
-    this.minDelta = b.minDelta;
     this.listeners = List.copyOf(b.listeners);
     this.progress = b.progress;
     this.metricsLog = b.metricsLog;
@@ -82,6 +84,7 @@ public final class Trainer {
     this.onNonFinite = b.onNonFinite;
     this.maxSteps = b.maxSteps;
     this.completedEpochs = b.completedEpochs;
+    this.augmentation = b.augmentation;
   }
 
   /** Starts a configuration around {@code optimizer}. */
@@ -104,8 +107,8 @@ public final class Trainer {
    * @throws NonFiniteException on a NaN or an infinity in the data, the network or a step (unless
    *     the policy is SKIP and the epoch still applied some update); the network keeps the last
    *     applied update
-   * @throws IllegalArgumentException when the data do not fit the network, a set is empty, or the
-   *     run has no step left to train
+   * @throws IllegalArgumentException when the data do not fit the network (width, image shape,
+   *     classes), a set is empty, a listener cannot work on this run, or the run has no step left
    * @throws IllegalStateException when the trainer's optimizer has already taken this run's steps
    *     on {@code net}
    */
@@ -121,6 +124,7 @@ public final class Trainer {
       throw new IllegalArgumentException("batch size " + batchSize + " exceeds the network's maxBatch "
           + net.maxBatch() + "; build the network with a larger maxBatch");
     }
+    ImageShape images = augmentedShape(train);
     long stepsPerEpoch = (train.size() + batchSize - 1) / batchSize;
     long totalSteps = maxSteps > 0 ? Math.min(maxSteps, stepsPerEpoch * epochs) : stepsPerEpoch * epochs;
     long start = completedEpochs * stepsPerEpoch; // where an uninterrupted run would be now
@@ -137,41 +141,71 @@ public final class Trainer {
     if (broken != null) {
       throw broken; // whatever the policy: no step could repair it
     }
-    Run run = new Run(net, train, optimizer);
-    run.step = start;
-    List<EpochMetrics> history = new ArrayList<>();
-    double best = Double.POSITIVE_INFINITY;
-    int sinceBest = 0;
-    boolean stoppedEarly = false;
-    try (MetricsLog log = metricsLog == null ? null : MetricsLog.open(metricsLog)) {
-      for (int epoch = completedEpochs + 1; epoch <= epochs && run.step < totalSteps; epoch++) {
-        EpochMetrics m = run.epoch(epoch, totalSteps, validation);
-        history.add(m);
-        if (log != null) {
-          log.write(net.name(), m);
-        }
-        boolean go = true;
-        for (TrainingListener l : listeners) {
-          go &= l.onEpochEnd(m);
-        }
-        if (!go) {
-          stoppedEarly = true;
-          break;
-        }
-        if (patience > 0 && validation != null) {
-          if (m.validationLoss() < best - minDelta) {
-            best = m.validationLoss();
-            sinceBest = 0;
-          } else if (++sinceBest >= patience) {
-            stoppedEarly = true;
-            break;
-          }
+    TrainingRun state = new TrainingRun(net, optimizer, train, validation, completedEpochs + 1, epochs, totalSteps);
+    state.step = start;
+    Run run = new Run(state, images, listenersFor());
+    boolean wasTraining = net.isTraining();
+    List<TrainingListener> begun = new ArrayList<>();
+    TrainingHistory history = null;
+    Throwable failure = null;
+    try {
+      for (TrainingListener l : run.listeners) {
+        l.onTrainBegin(state);
+        begun.add(l);
+      }
+      net.setTraining(true);
+      history = run.train(validation);
+      return history;
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      throw e;
+    } finally {
+      net.setTraining(wasTraining);
+      end(begun, history, failure);
+    }
+  }
+
+  /** Every listener of one run, in order: the log, the bar, the user's, then the NaN policy. */
+  private List<TrainingListener> listenersFor() {
+    List<TrainingListener> all = new ArrayList<>();
+    if (metricsLog != null) {
+      all.add(new MetricsLogListener(metricsLog));
+    }
+    if (progress) {
+      all.add(new ProgressListener());
+    }
+    all.addAll(listeners);
+    all.add(new NonFiniteCheck(onNonFinite));
+    return all;
+  }
+
+  /** Tells every listener that began that the run is over; a failure keeps its own exception. */
+  private static void end(List<TrainingListener> begun, TrainingHistory history, Throwable failure) {
+    RuntimeException first = null;
+    for (TrainingListener l : begun) {
+      try {
+        l.onTrainEnd(history, failure);
+      } catch (RuntimeException e) {
+        if (failure != null) {
+          failure.addSuppressed(e);
+        } else if (first == null) {
+          first = e;
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the metrics log " + metricsLog, e);
     }
-    return new TrainingHistory(List.copyOf(history), stoppedEarly, run.skipped, run.step, optimizer);
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** The shape augmentation transforms, or null without augmentation; refuses sets without images. */
+  private ImageShape augmentedShape(Dataset train) {
+    if (augmentation == null || augmentation.isNone()) {
+      return null;
+    }
+    return train.imageShape().orElseThrow(() -> new IllegalArgumentException("augmentation (" + augmentation
+        + ") transforms images, but the training set '" + train.name() + "' has no image shape: declare it with "
+        + "withImageShape(ImageShape.of(channels, height, width))"));
   }
 
   /**
@@ -193,7 +227,8 @@ public final class Trainer {
   }
 
   /**
-   * Mean loss and accuracy of {@code net} over {@code data}, in batches of {@code maxBatch}.
+   * Mean loss and accuracy of {@code net} over {@code data}, in batches of {@code maxBatch}, in
+   * evaluation mode (the network's mode is restored afterwards).
    *
    * @throws NonFiniteException when an output or a loss is not finite, naming the cause
    * @throws IllegalArgumentException when {@code data} is empty or does not fit the network
@@ -206,25 +241,31 @@ public final class Trainer {
   }
 
   private static Evaluation evaluate(Network net, Dataset data, String when, int epoch, long step) {
-    Scratch s = new Scratch(net, data.size());
-    for (int i = 0; i < s.order.length; i++) {
-      s.order[i] = i;
-    }
-    double loss = 0;
-    long correct = 0;
-    for (int start = 0; start < data.size(); start += net.maxBatch()) {
-      int b = Math.min(net.maxBatch(), data.size() - start);
-      s.load(data, start, b);
-      net.forward(b);
-      double batchLoss = s.lossAndGradient(data, start, b);
-      if (!Double.isFinite(batchLoss) || !s.outputFinite(b)) {
-        throw Diagnosis.forward(net, data, s.order, start, b, s.targets, batchLoss, when, epoch, step);
+    boolean wasTraining = net.isTraining();
+    net.setTraining(false);
+    try {
+      StepArrays s = StepArrays.of(net, data.size());
+      for (int i = 0; i < s.order.length; i++) {
+        s.order[i] = i;
       }
-      loss += batchLoss;
-      correct += s.correct(data, b);
+      double loss = 0;
+      long correct = 0;
+      for (int start = 0; start < data.size(); start += net.maxBatch()) {
+        int b = Math.min(net.maxBatch(), data.size() - start);
+        s.load(data, start, b);
+        net.forward(b);
+        double batchLoss = s.lossAndGradient(data, b);
+        if (!Double.isFinite(batchLoss) || !s.outputFinite(b)) {
+          throw Diagnosis.forward(net, data, s.order, start, b, s.targets, batchLoss, when, epoch, step);
+        }
+        loss += batchLoss;
+        correct += s.correct(data, b);
+      }
+      return new Evaluation(loss / data.size(), data.isClassification() ? (double) correct / data.size()
+          : Double.NaN, data.size());
+    } finally {
+      net.setTraining(wasTraining);
     }
-    return new Evaluation(loss / data.size(), data.isClassification() ? (double) correct / data.size() : Double.NaN,
-        data.size());
   }
 
   private static void requireSamples(Dataset data, String role) {
@@ -239,6 +280,17 @@ public final class Trainer {
     if (data.width() != a.inputs()) {
       throw new IllegalArgumentException(data.name() + " has " + data.width() + " features but "
           + net.name() + " takes " + a.inputs());
+    }
+    if (a.imageShape().isPresent()) {
+      ImageShape expected = a.imageShape().get();
+      ImageShape actual = data.imageShape().orElseThrow(() -> new IllegalArgumentException("'" + data.name()
+          + "' has rows of " + data.width() + " features but no image shape, and " + net.name() + " takes "
+          + expected + " images: declare the rows' shape with withImageShape(ImageShape.of(" + expected.channels()
+          + ", " + expected.height() + ", " + expected.width() + ")), rows stored channels last (HWC)"));
+      if (!actual.equals(expected)) {
+        throw new IllegalArgumentException("'" + data.name() + "' holds " + actual + " images but " + net.name()
+            + " takes " + expected);
+      }
     }
     if (a.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
       if (!data.isClassification()) {
@@ -255,161 +307,129 @@ public final class Trainer {
     }
   }
 
-  /** Buffers for one network and dataset, allocated once. */
-  private static final class Scratch {
-    final Network net;
-    final FloatNetwork f;
-    final DoubleNetwork d;
-    final int[] order;
-    final int[] labels;
-    final float[] targets;
-    final int outputs;
-
-    Scratch(Network net, int size) {
-      this.net = net;
-      this.f = net instanceof FloatNetwork x ? x : null;
-      this.d = net instanceof DoubleNetwork x ? x : null;
-      this.order = new int[size];
-      this.outputs = net.architecture().outputs();
-      this.labels = new int[net.maxBatch()];
-      this.targets = new float[net.maxBatch() * outputs];
-    }
-
-    void load(Dataset data, int start, int b) {
-      if (f != null) {
-        data.copyRows(order, start, b, f.input());
-      } else {
-        data.copyRows(order, start, b, d.input());
-      }
-      if (data.isClassification()) {
-        data.copyLabels(order, start, b, labels);
-      } else {
-        data.copyTargets(order, start, b, targets);
-      }
-    }
-
-    /** Summed loss of the batch; writes the output gradient. */
-    double lossAndGradient(Dataset data, int start, int b) {
-      if (data.isClassification()) {
-        return f != null
-            ? SoftmaxCrossEntropy.lossAndGradient(f.output(), b, outputs, labels, 0, f.outputGradient())
-            : SoftmaxCrossEntropy.lossAndGradient(d.output(), b, outputs, labels, 0, d.outputGradient());
-      }
-      return f != null
-          ? MeanSquaredError.lossAndGradient(f.output(), b, outputs, targets, 0, f.outputGradient())
-          : MeanSquaredError.lossAndGradient(d.output(), b, outputs, targets, 0, d.outputGradient());
-    }
-
-    /** Whether the output rows {@code [0, b)} are all finite: a few hundred values, checked every step. */
-    boolean outputFinite(int b) {
-      return f != null ? Kernels.firstNonFinite(f.output(), 0, b * outputs) < 0
-          : Kernels.firstNonFinite(d.output(), 0, b * outputs) < 0;
-    }
-
-    int correct(Dataset data, int b) {
-      if (!data.isClassification()) {
-        return 0;
-      }
-      return f != null
-          ? SoftmaxCrossEntropy.correct(f.output(), b, outputs, labels, 0)
-          : SoftmaxCrossEntropy.correct(d.output(), b, outputs, labels, 0);
-    }
-  }
-
-  /** One call of {@link #fit}: its buffers and counters. */
+  /** One call of {@link #fit}: its buffers, listeners and counters. */
   private final class Run {
+    final TrainingRun state;
     final Network net;
     final Dataset train;
     final Optimizer optimizer;
-    final Scratch s;
-    long step;
+    final StepArrays s;
+    final Values gradients;
+    final ImageShape images;
+    final List<TrainingListener> listeners;
     long skipped;
     NonFiniteException lastSkipped;
+    boolean stoppedEarly;
 
-    Run(Network net, Dataset train, Optimizer optimizer) {
-      this.net = net;
-      this.train = train;
-      this.optimizer = optimizer;
-      this.s = new Scratch(net, train.size());
+    Run(TrainingRun state, ImageShape images, List<TrainingListener> listeners) {
+      this.state = state;
+      this.net = state.network();
+      this.train = state.trainingSet();
+      this.optimizer = state.optimizer();
+      this.s = StepArrays.of(net, train.size());
+      this.gradients = NetworkArrays.of(net).gradients();
+      this.images = images;
+      this.listeners = listeners;
     }
 
-    EpochMetrics epoch(int epoch, long totalSteps, Dataset validation) {
+    TrainingHistory train(Dataset validation) {
+      List<EpochMetrics> history = new ArrayList<>();
+      for (int epoch = completedEpochs + 1; epoch <= epochs && state.step < state.totalSteps(); epoch++) {
+        EpochMetrics m = epoch(epoch, validation);
+        history.add(m);
+        boolean go = true;
+        for (TrainingListener l : listeners) {
+          go &= l.onEpochEnd(m);
+        }
+        if (!go) {
+          stoppedEarly = true;
+          break;
+        }
+      }
+      return new TrainingHistory(List.copyOf(history), stoppedEarly, skipped, state.step, optimizer);
+    }
+
+    EpochMetrics epoch(int epoch, Dataset validation) {
       // Each epoch's order depends on the seed and the epoch alone, so a resumed run sees the same.
       for (int i = 0; i < s.order.length; i++) {
         s.order[i] = i;
       }
       shuffle(s.order, new SplittableRandom(seed * 1_000_003L + epoch));
-      long start = System.nanoTime();
-      double lossSum = 0;
-      long correct = 0;
-      long seen = 0;
-      long skippedBefore = skipped;
-      long stepBefore = step;
-      double rate = optimizer.learningRate();
-      Progress bar = progress ? Progress.start(net.name() + " epoch " + epoch, train.size()) : Progress.NONE;
-      try {
-        for (int at = 0; at < train.size() && step < totalSteps; at += batchSize) {
-          int b = Math.min(batchSize, train.size() - at);
-          step++;
-          s.load(train, at, b);
-          net.forward(b);
-          double loss = s.lossAndGradient(train, at, b);
-          int right = s.correct(train, b);
-          rate = schedule.rate(optimizer.learningRate(), step - 1, totalSteps);
-          if (!(rate >= 0) || rate == Double.POSITIVE_INFINITY) {
-            throw new IllegalStateException("the schedule gives learning rate " + rate + " at step " + step
-                + " of " + totalSteps + "; a rate must be finite and ≥ 0");
-          }
-          if (!Double.isFinite(loss) || !s.outputFinite(b)) {
-            skipOrThrow(Diagnosis.forward(net, train, s.order, at, b, s.targets, loss, at(epoch), epoch, step));
-            continue;
-          }
-          net.zeroGradients();
-          net.backward(b, false);
-          if (clipNorm > 0) {
-            GradientClipping.clipByGlobalNorm(net, clipNorm);
-          }
-          if (!optimizer.step(net, rate)) { // checks gradients and update; a refused one changed nothing
-            skipOrThrow(Diagnosis.update(net, optimizer, rate, loss / b, at(epoch), epoch, step));
-            continue;
-          }
-          lossSum += loss;
-          correct += right;
-          seen += b;
-          for (int l = 0; l < listeners.size(); l++) { // indexed: no iterator on the hot path
-            listeners.get(l).onStep(epoch, step, loss / b);
-          }
-          bar.advance(b, lossSum / Math.max(seen, 1), (double) correct / Math.max(seen, 1));
-        }
-      } finally {
-        bar.close();
+      state.epoch = epoch;
+      state.epochSamples = 0;
+      state.epochLossSum = 0;
+      state.epochCorrect = 0;
+      for (int l = 0; l < listeners.size(); l++) {
+        listeners.get(l).onEpochBegin(epoch);
       }
+      long start = System.nanoTime();
+      long skippedBefore = skipped;
+      long stepBefore = state.step;
+      double rate = optimizer.learningRate();
+      for (int at = 0; at < train.size() && state.step < state.totalSteps(); at += batchSize) {
+        int b = Math.min(batchSize, train.size() - at);
+        long step = ++state.step;
+        s.load(train, at, b);
+        if (images != null) {
+          // Keyed by the run's position, so a resumed run augments every batch as the whole run did.
+          s.augment(augmentation, images, b, ImageAugmentation.stepKey(seed, epoch, step));
+        }
+        net.forward(b);
+        double loss = s.lossAndGradient(train, b);
+        int right = s.correct(train, b);
+        rate = schedule.rate(optimizer.learningRate(), step - 1, state.totalSteps());
+        if (!(rate >= 0) || rate == Double.POSITIVE_INFINITY) {
+          throw new IllegalStateException("the schedule gives learning rate " + rate + " at step " + step
+              + " of " + state.totalSteps() + "; a rate must be finite and ≥ 0");
+        }
+        if (!Double.isFinite(loss) || !s.outputFinite(b)) {
+          skip(Diagnosis.forward(net, train, s.order, at, b, s.targets, loss, at(epoch, step), epoch, step));
+          continue;
+        }
+        net.zeroGradients();
+        net.backward(b, false);
+        if (clipNorm > 0) {
+          GradientClipping.clipByGlobalNorm(gradients, clipNorm);
+        }
+        if (!optimizer.step(net, rate)) { // checks gradients and update; a refused one changed nothing
+          skip(Diagnosis.update(net, optimizer, rate, loss / b, at(epoch, step), epoch, step));
+          continue;
+        }
+        state.epochLossSum += loss;
+        state.epochCorrect += right;
+        state.epochSamples += b;
+        state.lastBatch = b;
+        for (int l = 0; l < listeners.size(); l++) { // indexed: no iterator on the hot path
+          listeners.get(l).onStep(epoch, step, loss / b);
+        }
+      }
+      long seen = state.epochSamples;
       if (seen == 0 && lastSkipped != null) {
-        throw lastSkipped.everyStepSkipped(step - stepBefore);
+        throw lastSkipped.everyStepSkipped(state.step - stepBefore);
       }
       Map<String, Double> norms = gradientNorms ? GradientNorms.perLayerMap(net) : Map.of();
       double validationLoss = Double.NaN;
       double validationAccuracy = Double.NaN;
       if (validation != null) {
         Evaluation e = evaluate(net, validation, "while validating on '" + validation.name() + "' after epoch "
-            + epoch, epoch, step);
+            + epoch, epoch, state.step);
         validationLoss = e.loss();
         validationAccuracy = e.accuracy();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      return new EpochMetrics(epoch, lossSum / Math.max(seen, 1),
-          train.isClassification() ? (double) correct / Math.max(seen, 1) : Double.NaN,
+      return new EpochMetrics(epoch, state.epochLossSum / Math.max(seen, 1),
+          train.isClassification() ? (double) state.epochCorrect / Math.max(seen, 1) : Double.NaN,
           validationLoss, validationAccuracy, rate, seconds, seen / seconds, skipped - skippedBefore, norms);
     }
 
-    private String at(int epoch) {
+    private String at(int epoch, long step) {
       return "at epoch " + epoch + ", step " + step;
     }
 
-    /** Counts the step as skipped under SKIP, or throws. */
-    private void skipOrThrow(NonFiniteException e) {
-      if (onNonFinite != NonFinitePolicy.SKIP) {
-        throw e;
+    /** Asks every listener (the policy last, which throws under FAIL), then counts the step as skipped. */
+    private void skip(NonFiniteException e) {
+      for (int l = 0; l < listeners.size(); l++) {
+        listeners.get(l).onNonFinite(e);
       }
       skipped++;
       lastSkipped = e;
@@ -439,8 +459,6 @@ public final class Trainer {
     private int batchSize = 32;
     private long seed;
     private double clipNorm;
-    private int patience;
-    private double minDelta;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private boolean progress = Progress.enabledByDefault();
     private Path metricsLog;
@@ -448,6 +466,7 @@ public final class Trainer {
     private NonFinitePolicy onNonFinite = NonFinitePolicy.FAIL;
     private long maxSteps;
     private int completedEpochs;
+    private ImageAugmentation augmentation;
 
     private Builder(Optimizer optimizer) {
       this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
@@ -494,17 +513,39 @@ public final class Trainer {
 
     /**
      * Stops when the validation loss has not improved by {@code minDelta} for {@code patience}
-     * epochs (needs a validation set).
+     * epochs (needs a validation set): {@code listener(EarlyStopping.of(Metric.VALIDATION_LOSS,
+     * patience, minDelta))}. For another metric, or to restore the best weights, add an {@link
+     * EarlyStopping} with {@link #listener}.
      */
     public Builder earlyStopping(int patience, double minDelta) {
-      if (patience < 1) {
-        throw new IllegalArgumentException("patience must be ≥ 1 epoch, got " + patience);
-      }
-      if (!(minDelta >= 0) || minDelta == Double.POSITIVE_INFINITY) {
-        throw new IllegalArgumentException("minDelta must be finite and ≥ 0, got " + minDelta);
-      }
-      this.patience = patience;
-      this.minDelta = minDelta;
+      return listener(EarlyStopping.of(Metric.VALIDATION_LOSS, patience, minDelta));
+    }
+
+    /**
+     * Saves the network and the run's optimizer to {@code file} (atomically, replacing it) after
+     * every {@code epochs}-th epoch, for {@code resumeAfter}: {@code
+     * listener(CheckpointSaver.every(epochs, file))}.
+     */
+    public Builder checkpointEvery(int epochs, Path file) {
+      return listener(CheckpointSaver.every(epochs, file));
+    }
+
+    /**
+     * Saves the network and the run's optimizer to {@code file} (atomically) after each epoch
+     * whose {@code metric} is the best so far: {@code listener(CheckpointSaver.best(metric, file))}.
+     */
+    public Builder checkpointBest(Metric metric, Path file) {
+      return listener(CheckpointSaver.best(metric, file));
+    }
+
+    /**
+     * Transforms each training batch right after it is copied into the network's input (never a
+     * validation batch), keyed by {@code ImageAugmentation.stepKey(seed, epoch, step)} with the
+     * step counted from epoch 1, so a resumed run augments every batch as the uninterrupted one did.
+     * The training set must declare its image shape.
+     */
+    public Builder augmentation(ImageAugmentation augmentation) {
+      this.augmentation = Objects.requireNonNull(augmentation, "augmentation");
       return this;
     }
 

@@ -111,6 +111,92 @@ class KernelsTest {
   }
 
   @Test
+  void aDotProductAddsItsLanesInOneFixedOrderWhetherCompiledOrNot() {
+    // reduceLanes(ADD) has no specified order, and on JDK 25 the interpreter and C2 used different
+    // ones: the same product's last bit changed once the kernel was compiled, so a product split
+    // over a warm and a cold thread differed from one thread's. The order is now a butterfly over
+    // the lanes (h = L/2, …, 1), checked here against a scalar emulation, cold and after C2.
+    int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+    SplittableRandom r = new SplittableRandom(7);
+    Kernels kernels = Kernels.singleThreaded();
+    for (int k : new int[] {lanes, 4 * lanes, 4 * lanes + 3, 300}) {
+      float[] a = random(r, k);
+      float[] w = random(r, 3 * k);
+      float[] expected = new float[3];
+      for (int j = 0; j < 3; j++) {
+        expected[j] = butterflyDot(a, 0, w, j * k, k, lanes);
+      }
+      float[] c = new float[3];
+      for (int call = 0; call < 40_000; call++) {
+        kernels.matmulABt(1, 3, k, a, 0, w, 0, c, 0, false);
+        if (call == 0 || call == 39_999) {
+          assertArrayEquals(expected, c, "k=" + k + ", call " + call);
+        }
+      }
+    }
+  }
+
+  /** The vector dot product's order in scalar code: lane-wise FMA chains, a butterfly, then the tail. */
+  private static float butterflyDot(float[] a, int ai, float[] b, int bj, int k, int lanes) {
+    int kv = k - k % lanes;
+    float[] lane = new float[lanes];
+    for (int p = 0; p < kv; p += lanes) {
+      for (int l = 0; l < lanes; l++) {
+        lane[l] = Math.fma(a[ai + p + l], b[bj + p + l], lane[l]);
+      }
+    }
+    float total;
+    if (lanes >= 4 && lanes <= 16) {
+      for (int h = lanes / 2; h >= 1; h /= 2) {
+        float[] next = new float[lanes];
+        for (int l = 0; l < lanes; l++) {
+          next[l] = lane[l] + lane[l ^ h];
+        }
+        lane = next;
+      }
+      total = lane[0];
+    } else {
+      total = 0f;
+      for (float x : lane) {
+        total += x;
+      }
+    }
+    if (kv == k) {
+      return total;
+    }
+    float tail = 0f;
+    for (int p = kv; p < k; p++) {
+      tail = Math.fma(a[ai + p], b[bj + p], tail);
+    }
+    return total + tail;
+  }
+
+  @Test
+  void aRowOfTheForwardProductHasTheSameBitsInAnyBatch() {
+    // A row computed in a 4-row tile and the same row on its own (batch 1, the edge rows) now
+    // reduce in the same order, so inference on one sample gives the bits of a batched pass.
+    SplittableRandom r = new SplittableRandom(8);
+    Kernels kernels = Kernels.singleThreaded();
+    for (int[] shape : new int[][] {{10, 128, 128}, {7, 10, 64}, {5, 17, 33}, {14, 10, 300}, {9, 12, 16}}) {
+      int m = shape[0];
+      int n = shape[1];
+      int k = shape[2];
+      float[] a = random(r, m * k);
+      float[] w = random(r, n * k);
+      float[] batched = new float[m * n];
+      kernels.matmulABt(m, n, k, a, 0, w, 0, batched, 0, false);
+      for (int i = 0; i < m; i++) {
+        float[] alone = new float[n];
+        kernels.matmulABt(1, n, k, a, i * k, w, 0, alone, 0, false);
+        for (int j = 0; j < n; j++) {
+          assertEquals(Float.floatToIntBits(batched[i * n + j]), Float.floatToIntBits(alone[j]),
+              "shape m=" + m + " n=" + n + " k=" + k + " row " + i + " column " + j);
+        }
+      }
+    }
+  }
+
+  @Test
   void threadedProductsAreBitIdenticalToSingleThreaded() {
     SplittableRandom r = new SplittableRandom(2);
     Kernels one = Kernels.singleThreaded();

@@ -6,7 +6,9 @@ import dev.shortcut.annotations.Loss;
 import dev.shortcut.annotations.Precision;
 import dev.shortcut.runtime.Architecture;
 import dev.shortcut.runtime.FloatNetwork;
+import dev.shortcut.runtime.Shape;
 import dev.shortcut.runtime.ShortcutKind;
+import dev.shortcut.runtime.data.ImageShape;
 import dev.shortcut.runtime.init.Initialization;
 import dev.shortcut.runtime.kernel.Kernels;
 import java.util.Arrays;
@@ -45,6 +47,18 @@ public final class TinyResidualNetwork implements FloatNetwork {
   private final int headB;
 
   public TinyResidualNetwork(int in, int hidden, int out, int maxBatch, long seed, Loss loss) {
+    this(null, in, hidden, out, maxBatch, seed, loss);
+  }
+
+  /**
+   * The same network over images of {@code image} (stored HWC; the stem reads them flattened), so
+   * that training checks image shapes and may augment.
+   */
+  public TinyResidualNetwork(ImageShape image, int hidden, int out, int maxBatch, long seed) {
+    this(image, image.size(), hidden, out, maxBatch, seed, Loss.SOFTMAX_CROSS_ENTROPY);
+  }
+
+  private TinyResidualNetwork(ImageShape image, int in, int hidden, int out, int maxBatch, long seed, Loss loss) {
     this.in = in;
     this.hidden = hidden;
     this.out = out;
@@ -58,8 +72,12 @@ public final class TinyResidualNetwork implements FloatNetwork {
     headW = fc2B + hidden;
     headB = headW + out * hidden;
     int count = headB + out;
-    architecture = Architecture.builder("TinyResidualNetwork", in, out, loss, Precision.FLOAT, true)
-        .dense("stem", in, hidden, Activation.RELU, Init.HE_NORMAL, stemW, stemB, null)
+    Shape inputShape = image == null ? Shape.flat(in) : Shape.of(image);
+    Architecture.Builder b = image == null
+        ? Architecture.builder("TinyResidualNetwork", in, out, loss, Precision.FLOAT, true)
+        : Architecture.builder("TinyResidualNetwork", inputShape, out, loss, Precision.FLOAT, true);
+    architecture = b
+        .dense("stem", inputShape, hidden, Activation.RELU, Init.HE_NORMAL, stemW, stemB, null)
         .dense("body.0.fc1", hidden, hidden, Activation.RELU, Init.HE_NORMAL, fc1W, fc1B, "body.0")
         .dense("body.0.fc2", hidden, hidden, Activation.RELU, Init.ZERO, fc2W, fc2B, "body.0")
         .dense("head", hidden, out, Activation.NONE, Init.XAVIER_NORMAL, headW, headB, null)
