@@ -1,0 +1,1070 @@
+package dev.shortcut.runtime.kernel;
+
+import dev.shortcut.annotations.Activation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The kernels of convolutional networks on the Vector API; loaded only when the
+ * {@code jdk.incubator.vector} module is present.
+ *
+ * <p>Convolutions are direct, register-blocked over output pixels × vectors of output channels
+ * (NHWC puts the channels of a pixel side by side, HWIO the output channels of a weight row): a
+ * tile keeps {@code P × V} accumulators in registers over one flat loop of broadcast-multiply-adds
+ * along a tap row, which in NHWC is one contiguous run of the source. {@link GatherPlan} groups the
+ * pixels that keep the same taps, so there are no bounds tests in the loop and no padded copy. The
+ * input gradient is the same gather on transposed weights; the weight gradient is the same tile
+ * over rows of {@code dW} × vectors of output channels, summing over output pixels.
+ *
+ * <p>Each output element is one chain of fused multiply-adds in a fixed order, whatever tile,
+ * share or thread computes it: results are bit-identical for any thread count. Every loop runs
+ * whole vectors and finishes with scalar code; accumulators never cross a loop that encloses
+ * another, nor a call (JDK 17 boxes them there).
+ *
+ * <p>The species is {@link FloatVector#SPECIES_PREFERRED}, or the width the system property
+ * {@code shortcut.vectorBits} names ({@code 128}, {@code 256}, {@code 512}; no wider than the
+ * preferred one): {@code -Dshortcut.vectorBits=256} runs on an AVX-512 machine the code an AVX2
+ * machine runs. Tiles fit 16 vector registers below 512 bits and 32 at 512.
+ */
+final class VectorSpatialProvider implements SpatialFloatProvider {
+  static final VectorSpecies<Float> S = species(System.getProperty("shortcut.vectorBits"));
+  private static final int L = S.length();
+  /** AVX-512 has 32 vector registers; every narrower x86 species is assumed to have 16. */
+  private static final boolean WIDE = S.vectorBitSize() >= 512;
+  /** Images per block: source and output of a block fit in about 256 KiB of cache. */
+  private static final int BLOCK_FLOATS = 1 << 16;
+  /** Rows per partial sum of batch statistics: short float sums, added up in a fixed order. */
+  static final int CHUNK = 256;
+  private static final float LEAKY = (float) Activation.LEAKY_SLOPE;
+
+  static VectorSpecies<Float> species(String bits) {
+    VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
+    if (bits == null || bits.isEmpty()) {
+      return preferred;
+    }
+    VectorSpecies<Float> chosen;
+    switch (bits) {
+      case "128":
+        chosen = FloatVector.SPECIES_128;
+        break;
+      case "256":
+        chosen = FloatVector.SPECIES_256;
+        break;
+      case "512":
+        chosen = FloatVector.SPECIES_512;
+        break;
+      default:
+        throw new IllegalArgumentException("shortcut.vectorBits must be 128, 256 or 512, got " + bits);
+    }
+    if (chosen.vectorBitSize() > preferred.vectorBitSize()) {
+      throw new IllegalArgumentException("shortcut.vectorBits=" + bits + " is wider than this machine's "
+          + preferred.vectorBitSize() + "-bit vectors");
+    }
+    return chosen;
+  }
+
+  @Override
+  public String name() {
+    return "vector (" + S.vectorBitSize() + "-bit)";
+  }
+
+  private static int share(int total, int part, int parts) {
+    return ScalarSpatialProvider.share(total, part, parts);
+  }
+
+  // ---- convolution ------------------------------------------------------------------------
+
+  @Override
+  public void conv2d(ConvShape c, int batch, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
+      int part, int parts) {
+    gather(c.forward, batch, x, xOff, w, wOff, y, yOff, false, part, parts);
+  }
+
+  @Override
+  public void prepareBackwardInput(ConvShape c, float[] w, int wOff, float[] scratch, int scratchOff) {
+    // [kh][kw][ci][co] → [kh][slot][co][ci]: vectors over input channels, taps in phase order.
+    int cin = c.inChannels();
+    int cout = c.outChannels();
+    for (int kh = 0; kh < c.kernelHeight(); kh++) {
+      for (int kw = 0; kw < c.kernelWidth(); kw++) {
+        int from = wOff + (kh * c.kernelWidth() + kw) * cin * cout;
+        int to = scratchOff + (kh * c.kernelWidth() + c.transposedSlot[kw]) * cin * cout;
+        for (int ci = 0; ci < cin; ci++) {
+          for (int co = 0; co < cout; co++) {
+            scratch[to + co * cin + ci] = w[from + ci * cout + co];
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void conv2dBackwardInput(ConvShape c, int batch, float[] dy, int dyOff, float[] w, int wOff,
+      float[] scratch, int scratchOff, float[] dx, int dxOff, boolean accumulate, int part, int parts) {
+    gather(c.backwardInput, batch, dy, dyOff, scratch, scratchOff, dx, dxOff, accumulate, part, parts);
+  }
+
+  /** Runs this share of every pixel class, a block of images at a time so they stay in cache. */
+  private static void gather(GatherPlan plan, int batch, float[] src, int srcOff, float[] w, int wOff,
+      float[] out, int outOff, boolean accumulate, int part, int parts) {
+    int srcImage = plan.srcHeight * plan.srcWidth * plan.srcChannels;
+    int outImage = plan.outHeight * plan.outWidth * plan.outChannels;
+    int block = Math.max(1, BLOCK_FLOATS / (srcImage + outImage));
+    for (int n0 = 0; n0 < batch; n0 += block) {
+      int images = Math.min(block, batch - n0);
+      int s = srcOff + n0 * srcImage;
+      int o = outOff + n0 * outImage;
+      for (GatherPlan.Group g : plan.groups) {
+        int total = images * g.members;
+        int lo = share(total, part, parts);
+        int hi = share(total, part + 1, parts);
+        if (lo < hi) {
+          gatherGroup(plan, g, lo, hi, src, s, w, wOff, out, o, accumulate);
+        }
+      }
+    }
+  }
+
+  private static void gatherGroup(GatherPlan plan, GatherPlan.Group g, int lo, int hi, float[] src, int srcOff,
+      float[] w, int wOff, float[] out, int outOff, boolean accumulate) {
+    int cd = plan.outChannels;
+    if (g.empty()) {
+      if (!accumulate) {
+        int outImage = plan.outHeight * plan.outWidth * cd;
+        for (int i = lo; i < hi; i++) {
+          int o = outOff + i / g.members * outImage + g.outPixel[i % g.members] * cd;
+          java.util.Arrays.fill(out, o, o + cd, 0f);
+        }
+      }
+      return;
+    }
+    int d0 = 0;
+    while (cd - d0 >= L) {
+      int vectors = (cd - d0) / L;
+      if (WIDE && vectors >= 4) {
+        gather4x4(plan, g, lo, hi, src, srcOff, w, wOff, out, outOff, d0, accumulate);
+        d0 += 4 * L;
+      } else if (vectors >= 2) {
+        gather6x2(plan, g, lo, hi, src, srcOff, w, wOff, out, outOff, d0, accumulate);
+        d0 += 2 * L;
+      } else {
+        gather8x1(plan, g, lo, hi, src, srcOff, w, wOff, out, outOff, d0, accumulate);
+        d0 += L;
+      }
+    }
+    if (d0 < cd) {
+      gatherTail(plan, g, lo, hi, src, srcOff, w, wOff, out, outOff, d0, accumulate);
+    }
+  }
+
+  /** Output channels {@code [d0, outChannels)}, fewer than a vector: the same chains, in scalar. */
+  private static void gatherTail(GatherPlan plan, GatherPlan.Group g, int lo, int hi, float[] src, int srcOff,
+      float[] w, int wOff, float[] out, int outOff, int d0, boolean accumulate) {
+    int cs = plan.srcChannels;
+    int cd = plan.outChannels;
+    int srcImage = plan.srcHeight * plan.srcWidth * cs;
+    int outImage = plan.outHeight * plan.outWidth * cd;
+    int count = g.rowTaps * cs;
+    for (int i = lo; i < hi; i++) {
+      int n = i / g.members;
+      int m = i - n * g.members;
+      int s = srcOff + n * srcImage + g.srcPixel[m] * cs;
+      int o = outOff + n * outImage + g.outPixel[m] * cd;
+      for (int d = d0; d < cd; d++) {
+        float sum = accumulate ? out[o + d] : 0f;
+        for (int t = 0; t < g.tapBlock.length; t++) {
+          int st = s + g.tapShift[t] * cs;
+          int wt = wOff + g.tapBlock[t] * cs * cd + d;
+          for (int q = 0; q < count; q++) {
+            sum = Math.fma(src[st + q], w[wt + q * cd], sum);
+          }
+        }
+        out[o + d] = sum;
+      }
+    }
+  }
+
+  @Override
+  public void conv2dBackwardWeights(ConvShape c, int batch, float[] x, int xOff, float[] dy, int dyOff,
+      float[] dw, int dwOff, int part, int parts) {
+    // Tasks are (tap, block of dW rows × output-channel vectors); a share is a range of tasks, each
+    // summing over all images in order, a block of images at a time for the cache.
+    int cin = c.inChannels();
+    int cout = c.outChannels();
+    int perTap = weightTasksPerTap(cin, cout);
+    int taps = c.kernelHeight() * c.kernelWidth();
+    int lo = share(taps * perTap, part, parts);
+    int hi = share(taps * perTap, part + 1, parts);
+    int block = Math.max(1, BLOCK_FLOATS / (c.inputSize() + c.outputSize()));
+    for (int n0 = 0; n0 < batch; n0 += block) {
+      int n1 = Math.min(batch, n0 + block);
+      for (int task = lo; task < hi; task++) {
+        int tap = task / perTap;
+        int kh = tap / c.kernelWidth();
+        int kw = tap % c.kernelWidth();
+        if (c.ohFirst[kh] < c.ohEnd[kh] && c.owFirst[kw] < c.owEnd[kw]) {
+          weightTask(c, kh, kw, task % perTap, n0, n1, x, xOff, dy, dyOff, dw, dwOff);
+        }
+      }
+    }
+  }
+
+  private static int weightTasksPerTap(int cin, int cout) {
+    int tasks = 0;
+    int co0 = 0;
+    while (cout - co0 >= L) {
+      int vectors = vectorsPerTile((cout - co0) / L);
+      tasks += (cin + rowsPerTile(vectors) - 1) / rowsPerTile(vectors);
+      co0 += vectors * L;
+    }
+    return co0 < cout ? tasks + 1 : tasks;
+  }
+
+  private static int vectorsPerTile(int vectors) {
+    return WIDE && vectors >= 4 ? 4 : vectors >= 2 ? 2 : 1;
+  }
+
+  private static int rowsPerTile(int vectors) {
+    return vectors == 4 ? 4 : vectors == 2 ? 6 : 8;
+  }
+
+  private static void weightTask(ConvShape c, int kh, int kw, int task, int n0, int n1, float[] x, int xOff,
+      float[] dy, int dyOff, float[] dw, int dwOff) {
+    int cin = c.inChannels();
+    int cout = c.outChannels();
+    int co0 = 0;
+    while (cout - co0 >= L) {
+      int vectors = vectorsPerTile((cout - co0) / L);
+      int rows = rowsPerTile(vectors);
+      int tiles = (cin + rows - 1) / rows;
+      if (task < tiles) {
+        int ci0 = task * rows;
+        if (vectors == 4) {
+          weights4x4(c, kh, kw, ci0, co0, n0, n1, x, xOff, dy, dyOff, dw, dwOff);
+        } else if (vectors == 2) {
+          weights6x2(c, kh, kw, ci0, co0, n0, n1, x, xOff, dy, dyOff, dw, dwOff);
+        } else {
+          weights8x1(c, kh, kw, ci0, co0, n0, n1, x, xOff, dy, dyOff, dw, dwOff);
+        }
+        return;
+      }
+      task -= tiles;
+      co0 += vectors * L;
+    }
+    weightsTail(c, kh, kw, co0, n0, n1, x, xOff, dy, dyOff, dw, dwOff);
+  }
+
+  /** Output channels {@code [co0, outChannels)}, fewer than a vector, of every row of one tap. */
+  private static void weightsTail(ConvShape c, int kh, int kw, int co0, int n0, int n1, float[] x, int xOff,
+      float[] dy, int dyOff, float[] dw, int dwOff) {
+    int cin = c.inChannels();
+    int cout = c.outChannels();
+    int count = c.owEnd[kw] - c.owFirst[kw];
+    int stride = c.stride() * cin;
+    for (int ci = 0; ci < cin; ci++) {
+      int row = dwOff + ((kh * c.kernelWidth() + kw) * cin + ci) * cout;
+      for (int co = co0; co < cout; co++) {
+        float sum = dw[row + co];
+        for (int n = n0; n < n1; n++) {
+          for (int oh = c.ohFirst[kh]; oh < c.ohEnd[kh]; oh++) {
+            int ih = oh * c.stride() - c.padTop() + kh;
+            int xb = xOff + ((n * c.inHeight() + ih) * c.inWidth() + c.owFirst[kw] * c.stride() - c.padLeft() + kw)
+                * cin + ci;
+            int dyb = dyOff + ((n * c.outHeight() + oh) * c.outWidth() + c.owFirst[kw]) * cout + co;
+            for (int q = 0; q < count; q++) {
+              sum = Math.fma(x[xb + q * stride], dy[dyb + q * cout], sum);
+            }
+          }
+        }
+        dw[row + co] = sum;
+      }
+    }
+  }
+
+  // ---- batch normalization ----------------------------------------------------------------
+
+  @Override
+  public void batchNormMoments(int rows, int channels, float[] x, int xOff, float[] saved, int savedOff,
+      int part, int parts) {
+    int vectors = channels / L;
+    for (int v = share(vectors, part, parts); v < share(vectors, part + 1, parts); v++) {
+      int c = v * L;
+      int mean = savedOff + c;
+      int variance = savedOff + channels + c;
+      FloatVector.zero(S).intoArray(saved, mean);
+      for (int r0 = 0; r0 < rows; r0 += CHUNK) {
+        sumChunk(x, xOff + c, channels, r0, Math.min(rows, r0 + CHUNK), saved, mean);
+      }
+      FloatVector.fromArray(S, saved, mean).div(rows).intoArray(saved, mean);
+      FloatVector.zero(S).intoArray(saved, variance);
+      for (int r0 = 0; r0 < rows; r0 += CHUNK) {
+        squaresChunk(x, xOff + c, channels, r0, Math.min(rows, r0 + CHUNK), saved, mean, variance);
+      }
+      FloatVector.fromArray(S, saved, variance).div(rows).intoArray(saved, variance);
+    }
+    if (part == parts - 1) {
+      ScalarSpatialProvider.moments(rows, channels, vectors * L, channels, x, xOff, saved, savedOff);
+    }
+  }
+
+  /** {@code saved[at] += Σ x} over rows {@code [r0, r1)} of one channel vector. */
+  private static void sumChunk(float[] x, int base, int stride, int r0, int r1, float[] saved, int at) {
+    FloatVector sum = FloatVector.zero(S);
+    for (int r = r0; r < r1; r++) {
+      sum = sum.add(FloatVector.fromArray(S, x, base + r * stride));
+    }
+    FloatVector.fromArray(S, saved, at).add(sum).intoArray(saved, at);
+  }
+
+  /** {@code saved[at] += Σ (x − mean)²} over rows {@code [r0, r1)} of one channel vector. */
+  private static void squaresChunk(float[] x, int base, int stride, int r0, int r1, float[] saved, int meanAt,
+      int at) {
+    FloatVector mean = FloatVector.fromArray(S, saved, meanAt);
+    FloatVector sum = FloatVector.zero(S);
+    for (int r = r0; r < r1; r++) {
+      FloatVector d = FloatVector.fromArray(S, x, base + r * stride).sub(mean);
+      sum = d.fma(d, sum);
+    }
+    FloatVector.fromArray(S, saved, at).add(sum).intoArray(saved, at);
+  }
+
+  @Override
+  public void batchNormForward(int rows, int channels, float[] x, int xOff, float[] saved, int savedOff,
+      float[] params, int gammaOff, int betaOff, float[] shortcut, int shortcutOff, ZeroPadShortcut pad,
+      float[] out, int outOff, Activation g, int part, int parts) {
+    int r0 = share(rows, part, parts);
+    int r1 = share(rows, part + 1, parts);
+    if (pad == null) {
+      int end = channels / L * L;
+      for (int r = r0; r < r1; r++) {
+        int i = r * channels;
+        normalizeVectors(0, end, channels, x, xOff + i, saved, savedOff, params, gammaOff, betaOff, shortcut,
+            shortcutOff + i, out, outOff + i, g);
+      }
+      if (end < channels) {
+        ScalarSpatialProvider.normalize(r0, r1, channels, end, channels, x, xOff, saved, savedOff, params,
+            gammaOff, betaOff, shortcut, shortcutOff, null, out, outOff, g);
+      }
+      return;
+    }
+    // Option A: channels below inChannels add the subsampled input, the others add nothing.
+    int cin = pad.inChannels();
+    int withShortcut = cin / L * L;
+    int withoutShortcut = cin + (channels - cin) / L * L;
+    int pixels = pad.outHeight() * pad.outWidth();
+    for (int r = r0; r < r1; r++) {
+      int i = r * channels;
+      int n = r / pixels;
+      int h = r % pixels / pad.outWidth();
+      int w = r % pad.outWidth();
+      int in = shortcutOff + ((n * pad.inHeight() + h * pad.stride()) * pad.inWidth() + w * pad.stride()) * cin;
+      normalizeVectors(0, withShortcut, channels, x, xOff + i, saved, savedOff, params, gammaOff, betaOff,
+          shortcut, in, out, outOff + i, g);
+      normalizeVectors(cin, withoutShortcut, channels, x, xOff + i, saved, savedOff, params, gammaOff, betaOff,
+          null, 0, out, outOff + i, g);
+    }
+    ScalarSpatialProvider.normalize(r0, r1, channels, withShortcut, cin, x, xOff, saved, savedOff, params,
+        gammaOff, betaOff, shortcut, shortcutOff, pad, out, outOff, g);
+    ScalarSpatialProvider.normalize(r0, r1, channels, withoutShortcut, channels, x, xOff, saved, savedOff,
+        params, gammaOff, betaOff, shortcut, shortcutOff, pad, out, outOff, g);
+  }
+
+  /** Channels {@code [c0, c1)} (whole vectors) of one row: {@code x}, {@code s}, {@code out} point at the row. */
+  private static void normalizeVectors(int c0, int c1, int channels, float[] x, int xi, float[] saved,
+      int savedOff, float[] params, int gammaOff, int betaOff, float[] s, int si, float[] out, int oi,
+      Activation g) {
+    for (int c = c0; c < c1; c += L) {
+      FloatVector scale = FloatVector.fromArray(S, params, gammaOff + c)
+          .mul(FloatVector.fromArray(S, saved, savedOff + channels + c));
+      FloatVector v = FloatVector.fromArray(S, x, xi + c).sub(FloatVector.fromArray(S, saved, savedOff + c))
+          .fma(scale, FloatVector.fromArray(S, params, betaOff + c));
+      if (s != null) {
+        v = v.add(FloatVector.fromArray(S, s, si + c));
+      }
+      activate(v, g).intoArray(out, oi + c);
+    }
+  }
+
+  @Override
+  public void batchNormBackwardSums(int rows, int channels, float[] x, int xOff, float[] saved, int savedOff,
+      float[] out, int outOff, float[] grad, int gradOff, Activation g, int part, int parts) {
+    int vectors = channels / L;
+    for (int v = share(vectors, part, parts); v < share(vectors, part + 1, parts); v++) {
+      int c = v * L;
+      FloatVector.zero(S).intoArray(saved, savedOff + 2 * channels + c);
+      FloatVector.zero(S).intoArray(saved, savedOff + 3 * channels + c);
+      for (int r0 = 0; r0 < rows; r0 += CHUNK) {
+        gradientChunk(x, xOff + c, out, outOff + c, grad, gradOff + c, channels, r0, Math.min(rows, r0 + CHUNK),
+            saved, savedOff + c, savedOff + 2 * channels + c, savedOff + 3 * channels + c, g);
+      }
+    }
+    if (part == parts - 1) {
+      ScalarSpatialProvider.backwardSums(rows, channels, vectors * L, channels, x, xOff, saved, savedOff, out,
+          outOff, grad, gradOff, g);
+    }
+  }
+
+  /** Over rows {@code [r0, r1)} of one channel vector: {@code dz} in place, and its two sums. */
+  private static void gradientChunk(float[] x, int xb, float[] out, int ob, float[] grad, int gb, int stride,
+      int r0, int r1, float[] saved, int meanAt, int sumAt, int centeredAt, Activation g) {
+    FloatVector mean = FloatVector.fromArray(S, saved, meanAt);
+    FloatVector sum = FloatVector.zero(S);
+    FloatVector centered = FloatVector.zero(S);
+    for (int r = r0; r < r1; r++) {
+      int i = r * stride;
+      FloatVector dz = gradient(FloatVector.fromArray(S, grad, gb + i), FloatVector.fromArray(S, out, ob + i), g);
+      dz.intoArray(grad, gb + i);
+      sum = sum.add(dz);
+      centered = dz.fma(FloatVector.fromArray(S, x, xb + i).sub(mean), centered);
+    }
+    FloatVector.fromArray(S, saved, sumAt).add(sum).intoArray(saved, sumAt);
+    FloatVector.fromArray(S, saved, centeredAt).add(centered).intoArray(saved, centeredAt);
+  }
+
+  @Override
+  public void batchNormBackwardInput(int rows, int channels, float[] x, int xOff, float[] saved, int savedOff,
+      float[] params, int gammaOff, float[] dz, int dzOff, float[] dx, int dxOff, boolean accumulate, int part,
+      int parts) {
+    int r0 = share(rows, part, parts);
+    int r1 = share(rows, part + 1, parts);
+    int end = channels / L * L;
+    for (int r = r0; r < r1; r++) {
+      int i = r * channels;
+      for (int c = 0; c < end; c += L) {
+        FloatVector k = FloatVector.fromArray(S, params, gammaOff + c)
+            .mul(FloatVector.fromArray(S, saved, savedOff + channels + c));
+        FloatVector centered = FloatVector.fromArray(S, x, xOff + i + c)
+            .sub(FloatVector.fromArray(S, saved, savedOff + c));
+        FloatVector d = FloatVector.fromArray(S, dz, dzOff + i + c)
+            .sub(FloatVector.fromArray(S, saved, savedOff + 2 * channels + c))
+            .sub(centered.mul(FloatVector.fromArray(S, saved, savedOff + 3 * channels + c)))
+            .mul(k);
+        if (accumulate) {
+          d = d.add(FloatVector.fromArray(S, dx, dxOff + i + c));
+        }
+        d.intoArray(dx, dxOff + i + c);
+      }
+    }
+    if (end < channels) {
+      ScalarSpatialProvider.backwardInput(r0, r1, channels, end, channels, x, xOff, saved, savedOff, params,
+          gammaOff, dz, dzOff, dx, dxOff, accumulate);
+    }
+  }
+
+  @Override
+  public void zeroPadShortcutBackward(ZeroPadShortcut pad, int batch, float[] dz, int dzOff, float[] dIn,
+      int dInOff, boolean accumulate, int part, int parts) {
+    int s = pad.stride();
+    int cin = pad.inChannels();
+    int end = cin / L * L;
+    for (int n = share(batch, part, parts); n < share(batch, part + 1, parts); n++) {
+      for (int ih = 0; ih < pad.inHeight(); ih++) {
+        for (int iw = 0; iw < pad.inWidth(); iw++) {
+          int di = dInOff + ((n * pad.inHeight() + ih) * pad.inWidth() + iw) * cin;
+          if (ih % s != 0 || iw % s != 0) {
+            if (!accumulate) {
+              java.util.Arrays.fill(dIn, di, di + cin, 0f);
+            }
+            continue;
+          }
+          int zi = dzOff + ((n * pad.outHeight() + ih / s) * pad.outWidth() + iw / s) * pad.outChannels();
+          if (!accumulate) {
+            System.arraycopy(dz, zi, dIn, di, cin);
+            continue;
+          }
+          for (int c = 0; c < end; c += L) {
+            FloatVector.fromArray(S, dIn, di + c).add(FloatVector.fromArray(S, dz, zi + c)).intoArray(dIn, di + c);
+          }
+          for (int c = end; c < cin; c++) {
+            dIn[di + c] += dz[zi + c];
+          }
+        }
+      }
+    }
+  }
+
+  // ---- pooling ----------------------------------------------------------------------------
+
+  @Override
+  public void maxPool(PoolShape p, int batch, float[] x, int xOff, float[] y, int yOff, int part, int parts) {
+    pool(p, true, batch, x, xOff, y, yOff, part, parts);
+  }
+
+  @Override
+  public void averagePool(PoolShape p, int batch, float[] x, int xOff, float[] y, int yOff, int part,
+      int parts) {
+    pool(p, false, batch, x, xOff, y, yOff, part, parts);
+  }
+
+  /** Max or sum over each window, tap by tap into the output row; an average then divides. */
+  private static void pool(PoolShape p, boolean max, int batch, float[] x, int xOff, float[] y, int yOff,
+      int part, int parts) {
+    int ch = p.channels();
+    int end = ch / L * L;
+    float area = p.kernelHeight() * p.kernelWidth();
+    for (int n = share(batch, part, parts); n < share(batch, part + 1, parts); n++) {
+      for (int oh = 0; oh < p.outHeight(); oh++) {
+        for (int ow = 0; ow < p.outWidth(); ow++) {
+          int yi = yOff + ((n * p.outHeight() + oh) * p.outWidth() + ow) * ch;
+          java.util.Arrays.fill(y, yi, yi + ch, max ? Float.NEGATIVE_INFINITY : 0f);
+          for (int kh = 0; kh < p.kernelHeight(); kh++) {
+            int ih = oh * p.stride() - p.padTop() + kh;
+            for (int kw = 0; kw < p.kernelWidth(); kw++) {
+              int iw = ow * p.stride() - p.padLeft() + kw;
+              if (ih < 0 || ih >= p.inHeight() || iw < 0 || iw >= p.inWidth()) {
+                continue;
+              }
+              int xi = xOff + ((n * p.inHeight() + ih) * p.inWidth() + iw) * ch;
+              for (int c = 0; c < end; c += L) {
+                FloatVector a = FloatVector.fromArray(S, y, yi + c);
+                FloatVector b = FloatVector.fromArray(S, x, xi + c);
+                (max ? a.max(b) : a.add(b)).intoArray(y, yi + c);
+              }
+              for (int c = end; c < ch; c++) {
+                y[yi + c] = max ? Math.max(y[yi + c], x[xi + c]) : y[yi + c] + x[xi + c];
+              }
+            }
+          }
+          if (!max) {
+            for (int c = 0; c < end; c += L) {
+              FloatVector.fromArray(S, y, yi + c).div(area).intoArray(y, yi + c);
+            }
+            for (int c = end; c < ch; c++) {
+              y[yi + c] /= area;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void maxPoolBackward(PoolShape p, int batch, float[] x, int xOff, float[] y, int yOff, float[] dy,
+      int dyOff, float[] dx, int dxOff, boolean accumulate, int part, int parts) {
+    // Each channel of each window routes to its own position: a scalar search, as in the reference.
+    ScalarSpatialProvider.maxPoolBackward(p, share(batch, part, parts), share(batch, part + 1, parts), x, xOff, y,
+        yOff, dy, dyOff, dx, dxOff, accumulate);
+  }
+
+  @Override
+  public void averagePoolBackward(PoolShape p, int batch, float[] dy, int dyOff, float[] dx, int dxOff,
+      boolean accumulate, int part, int parts) {
+    int ch = p.channels();
+    int end = ch / L * L;
+    float area = p.kernelHeight() * p.kernelWidth();
+    int n0 = share(batch, part, parts);
+    int n1 = share(batch, part + 1, parts);
+    if (!accumulate) {
+      java.util.Arrays.fill(dx, dxOff + n0 * p.inputSize(), dxOff + n1 * p.inputSize(), 0f);
+    }
+    for (int n = n0; n < n1; n++) {
+      for (int oh = 0; oh < p.outHeight(); oh++) {
+        for (int ow = 0; ow < p.outWidth(); ow++) {
+          int yi = dyOff + ((n * p.outHeight() + oh) * p.outWidth() + ow) * ch;
+          for (int kh = 0; kh < p.kernelHeight(); kh++) {
+            int ih = oh * p.stride() - p.padTop() + kh;
+            for (int kw = 0; kw < p.kernelWidth(); kw++) {
+              int iw = ow * p.stride() - p.padLeft() + kw;
+              if (ih < 0 || ih >= p.inHeight() || iw < 0 || iw >= p.inWidth()) {
+                continue;
+              }
+              int xi = dxOff + ((n * p.inHeight() + ih) * p.inWidth() + iw) * ch;
+              for (int c = 0; c < end; c += L) {
+                FloatVector.fromArray(S, dx, xi + c).add(FloatVector.fromArray(S, dy, yi + c).div(area))
+                    .intoArray(dx, xi + c);
+              }
+              for (int c = end; c < ch; c++) {
+                dx[xi + c] += dy[yi + c] / area;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void globalAveragePool(int batch, int pixels, int channels, float[] x, int xOff, float[] y, int yOff) {
+    int end = channels / L * L;
+    for (int n = 0; n < batch; n++) {
+      int xi = xOff + n * pixels * channels;
+      for (int c = 0; c < end; c += L) {
+        averageVector(x, xi + c, channels, pixels, y, yOff + n * channels + c);
+      }
+      for (int c = end; c < channels; c++) {
+        float sum = 0f;
+        for (int p = 0; p < pixels; p++) {
+          sum += x[xi + p * channels + c];
+        }
+        y[yOff + n * channels + c] = sum / pixels;
+      }
+    }
+  }
+
+  private static void averageVector(float[] x, int base, int stride, int pixels, float[] y, int at) {
+    FloatVector sum = FloatVector.zero(S);
+    for (int p = 0; p < pixels; p++) {
+      sum = sum.add(FloatVector.fromArray(S, x, base + p * stride));
+    }
+    sum.div(pixels).intoArray(y, at);
+  }
+
+  @Override
+  public void globalAveragePoolBackward(int batch, int pixels, int channels, float[] dy, int dyOff, float[] dx,
+      int dxOff, boolean accumulate) {
+    int end = channels / L * L;
+    for (int n = 0; n < batch; n++) {
+      int yi = dyOff + n * channels;
+      for (int p = 0; p < pixels; p++) {
+        int xi = dxOff + (n * pixels + p) * channels;
+        for (int c = 0; c < end; c += L) {
+          FloatVector d = FloatVector.fromArray(S, dy, yi + c).div(pixels);
+          if (accumulate) {
+            d = d.add(FloatVector.fromArray(S, dx, xi + c));
+          }
+          d.intoArray(dx, xi + c);
+        }
+        for (int c = end; c < channels; c++) {
+          float d = dy[yi + c] / pixels;
+          dx[xi + c] = accumulate ? dx[xi + c] + d : d;
+        }
+      }
+    }
+  }
+
+  // ---- element-wise -----------------------------------------------------------------------
+
+  @Override
+  public void activation(int count, float[] z, int zOff, float[] s, int sOff, Activation g) {
+    int end = count / L * L;
+    for (int i = 0; i < end; i += L) {
+      FloatVector v = FloatVector.fromArray(S, z, zOff + i);
+      if (s != null) {
+        v = v.add(FloatVector.fromArray(S, s, sOff + i));
+      }
+      activate(v, g).intoArray(z, zOff + i);
+    }
+    ScalarSpatialProvider.activation(end, count, z, zOff, s, sOff, g);
+  }
+
+  @Override
+  public void activationBackward(int count, float[] a, int aOff, float[] grad, int gradOff, Activation g) {
+    int end = count / L * L;
+    for (int i = 0; i < end; i += L) {
+      gradient(FloatVector.fromArray(S, grad, gradOff + i), FloatVector.fromArray(S, a, aOff + i), g)
+          .intoArray(grad, gradOff + i);
+    }
+    ScalarSpatialProvider.activationBackward(end, count, a, aOff, grad, gradOff, g);
+  }
+
+  /** {@code g(v)}; small enough that C2 inlines it, so the vector is never boxed. */
+  private static FloatVector activate(FloatVector v, Activation g) {
+    if (g == Activation.RELU) {
+      return v.max(0f);
+    } else if (g == Activation.LEAKY_RELU) {
+      return v.max(v.mul(LEAKY));
+    } else if (g == Activation.TANH) {
+      return v.lanewise(VectorOperators.TANH);
+    } else if (g == Activation.SIGMOID) {
+      return FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+    }
+    return v;
+  }
+
+  /** {@code d · g'} with {@code g'} from the activation's output. */
+  private static FloatVector gradient(FloatVector d, FloatVector out, Activation g) {
+    if (g == Activation.RELU) {
+      return d.blend(0f, out.compare(VectorOperators.LE, 0f));
+    } else if (g == Activation.LEAKY_RELU) {
+      return d.blend(d.mul(LEAKY), out.compare(VectorOperators.LE, 0f));
+    } else if (g == Activation.TANH) {
+      return d.mul(out.mul(out).neg().add(1f));
+    } else if (g == Activation.SIGMOID) {
+      return d.mul(out.mul(out.neg().add(1f)));
+    }
+    return d;
+  }
+
+  // ---- register-blocked tiles (written out: C2 keeps only named locals in registers) --------
+
+  /** Pixels {@code [lo, hi)} of a class, output channels {@code [d0, d0 + 1L)}, in tiles of 8 pixels. */
+  private static void gather8x1(GatherPlan plan, GatherPlan.Group g, int lo, int hi, float[] src, int srcOff,
+      float[] w, int wOff, float[] out, int outOff, int d0, boolean accumulate) {
+    int cs = plan.srcChannels;
+    int cd = plan.outChannels;
+    int srcImage = plan.srcHeight * plan.srcWidth * cs;
+    int outImage = plan.outHeight * plan.outWidth * cd;
+    int count = g.rowTaps * cs;
+    int block = cs * cd;
+    for (int i = lo; i < hi; i += 8) {
+      // A short last tile repeats its last pixel: same inputs, same value, stored twice.
+      int m0 = i;
+      int n0 = m0 / g.members;
+      m0 -= n0 * g.members;
+      int m1 = Math.min(i + 1, hi - 1);
+      int n1 = m1 / g.members;
+      m1 -= n1 * g.members;
+      int m2 = Math.min(i + 2, hi - 1);
+      int n2 = m2 / g.members;
+      m2 -= n2 * g.members;
+      int m3 = Math.min(i + 3, hi - 1);
+      int n3 = m3 / g.members;
+      m3 -= n3 * g.members;
+      int m4 = Math.min(i + 4, hi - 1);
+      int n4 = m4 / g.members;
+      m4 -= n4 * g.members;
+      int m5 = Math.min(i + 5, hi - 1);
+      int n5 = m5 / g.members;
+      m5 -= n5 * g.members;
+      int m6 = Math.min(i + 6, hi - 1);
+      int n6 = m6 / g.members;
+      m6 -= n6 * g.members;
+      int m7 = Math.min(i + 7, hi - 1);
+      int n7 = m7 / g.members;
+      m7 -= n7 * g.members;
+      int s0 = srcOff + n0 * srcImage + g.srcPixel[m0] * cs;
+      int s1 = srcOff + n1 * srcImage + g.srcPixel[m1] * cs;
+      int s2 = srcOff + n2 * srcImage + g.srcPixel[m2] * cs;
+      int s3 = srcOff + n3 * srcImage + g.srcPixel[m3] * cs;
+      int s4 = srcOff + n4 * srcImage + g.srcPixel[m4] * cs;
+      int s5 = srcOff + n5 * srcImage + g.srcPixel[m5] * cs;
+      int s6 = srcOff + n6 * srcImage + g.srcPixel[m6] * cs;
+      int s7 = srcOff + n7 * srcImage + g.srcPixel[m7] * cs;
+      int o0 = outOff + n0 * outImage + g.outPixel[m0] * cd + d0;
+      int o1 = outOff + n1 * outImage + g.outPixel[m1] * cd + d0;
+      int o2 = outOff + n2 * outImage + g.outPixel[m2] * cd + d0;
+      int o3 = outOff + n3 * outImage + g.outPixel[m3] * cd + d0;
+      int o4 = outOff + n4 * outImage + g.outPixel[m4] * cd + d0;
+      int o5 = outOff + n5 * outImage + g.outPixel[m5] * cd + d0;
+      int o6 = outOff + n6 * outImage + g.outPixel[m6] * cd + d0;
+      int o7 = outOff + n7 * outImage + g.outPixel[m7] * cd + d0;
+      for (int t = 0; t < g.tapBlock.length; t++) {
+        int shift = g.tapShift[t] * cs;
+        tile8x1(count, src, 1, s0 + shift, s1 + shift, s2 + shift, s3 + shift, s4 + shift, s5 + shift, s6 + shift, s7 + shift,
+            w, wOff + g.tapBlock[t] * block + d0, cd, out, o0, o1, o2, o3, o4, o5, o6, o7, accumulate || t > 0);
+      }
+    }
+  }
+
+  /** Pixels {@code [lo, hi)} of a class, output channels {@code [d0, d0 + 2L)}, in tiles of 6 pixels. */
+  private static void gather6x2(GatherPlan plan, GatherPlan.Group g, int lo, int hi, float[] src, int srcOff,
+      float[] w, int wOff, float[] out, int outOff, int d0, boolean accumulate) {
+    int cs = plan.srcChannels;
+    int cd = plan.outChannels;
+    int srcImage = plan.srcHeight * plan.srcWidth * cs;
+    int outImage = plan.outHeight * plan.outWidth * cd;
+    int count = g.rowTaps * cs;
+    int block = cs * cd;
+    for (int i = lo; i < hi; i += 6) {
+      // A short last tile repeats its last pixel: same inputs, same value, stored twice.
+      int m0 = i;
+      int n0 = m0 / g.members;
+      m0 -= n0 * g.members;
+      int m1 = Math.min(i + 1, hi - 1);
+      int n1 = m1 / g.members;
+      m1 -= n1 * g.members;
+      int m2 = Math.min(i + 2, hi - 1);
+      int n2 = m2 / g.members;
+      m2 -= n2 * g.members;
+      int m3 = Math.min(i + 3, hi - 1);
+      int n3 = m3 / g.members;
+      m3 -= n3 * g.members;
+      int m4 = Math.min(i + 4, hi - 1);
+      int n4 = m4 / g.members;
+      m4 -= n4 * g.members;
+      int m5 = Math.min(i + 5, hi - 1);
+      int n5 = m5 / g.members;
+      m5 -= n5 * g.members;
+      int s0 = srcOff + n0 * srcImage + g.srcPixel[m0] * cs;
+      int s1 = srcOff + n1 * srcImage + g.srcPixel[m1] * cs;
+      int s2 = srcOff + n2 * srcImage + g.srcPixel[m2] * cs;
+      int s3 = srcOff + n3 * srcImage + g.srcPixel[m3] * cs;
+      int s4 = srcOff + n4 * srcImage + g.srcPixel[m4] * cs;
+      int s5 = srcOff + n5 * srcImage + g.srcPixel[m5] * cs;
+      int o0 = outOff + n0 * outImage + g.outPixel[m0] * cd + d0;
+      int o1 = outOff + n1 * outImage + g.outPixel[m1] * cd + d0;
+      int o2 = outOff + n2 * outImage + g.outPixel[m2] * cd + d0;
+      int o3 = outOff + n3 * outImage + g.outPixel[m3] * cd + d0;
+      int o4 = outOff + n4 * outImage + g.outPixel[m4] * cd + d0;
+      int o5 = outOff + n5 * outImage + g.outPixel[m5] * cd + d0;
+      for (int t = 0; t < g.tapBlock.length; t++) {
+        int shift = g.tapShift[t] * cs;
+        tile6x2(count, src, 1, s0 + shift, s1 + shift, s2 + shift, s3 + shift, s4 + shift, s5 + shift,
+            w, wOff + g.tapBlock[t] * block + d0, cd, out, o0, o1, o2, o3, o4, o5, accumulate || t > 0);
+      }
+    }
+  }
+
+  /** Pixels {@code [lo, hi)} of a class, output channels {@code [d0, d0 + 4L)}, in tiles of 4 pixels. */
+  private static void gather4x4(GatherPlan plan, GatherPlan.Group g, int lo, int hi, float[] src, int srcOff,
+      float[] w, int wOff, float[] out, int outOff, int d0, boolean accumulate) {
+    int cs = plan.srcChannels;
+    int cd = plan.outChannels;
+    int srcImage = plan.srcHeight * plan.srcWidth * cs;
+    int outImage = plan.outHeight * plan.outWidth * cd;
+    int count = g.rowTaps * cs;
+    int block = cs * cd;
+    for (int i = lo; i < hi; i += 4) {
+      // A short last tile repeats its last pixel: same inputs, same value, stored twice.
+      int m0 = i;
+      int n0 = m0 / g.members;
+      m0 -= n0 * g.members;
+      int m1 = Math.min(i + 1, hi - 1);
+      int n1 = m1 / g.members;
+      m1 -= n1 * g.members;
+      int m2 = Math.min(i + 2, hi - 1);
+      int n2 = m2 / g.members;
+      m2 -= n2 * g.members;
+      int m3 = Math.min(i + 3, hi - 1);
+      int n3 = m3 / g.members;
+      m3 -= n3 * g.members;
+      int s0 = srcOff + n0 * srcImage + g.srcPixel[m0] * cs;
+      int s1 = srcOff + n1 * srcImage + g.srcPixel[m1] * cs;
+      int s2 = srcOff + n2 * srcImage + g.srcPixel[m2] * cs;
+      int s3 = srcOff + n3 * srcImage + g.srcPixel[m3] * cs;
+      int o0 = outOff + n0 * outImage + g.outPixel[m0] * cd + d0;
+      int o1 = outOff + n1 * outImage + g.outPixel[m1] * cd + d0;
+      int o2 = outOff + n2 * outImage + g.outPixel[m2] * cd + d0;
+      int o3 = outOff + n3 * outImage + g.outPixel[m3] * cd + d0;
+      for (int t = 0; t < g.tapBlock.length; t++) {
+        int shift = g.tapShift[t] * cs;
+        tile4x4(count, src, 1, s0 + shift, s1 + shift, s2 + shift, s3 + shift,
+            w, wOff + g.tapBlock[t] * block + d0, cd, out, o0, o1, o2, o3, accumulate || t > 0);
+      }
+    }
+  }
+
+  /** Weight-gradient rows {@code ci0 ..} (8, the last repeated past the end) × 1 vector at {@code co0}, one tap, images {@code [n0, n1)}. */
+  private static void weights8x1(ConvShape c, int kh, int kw, int ci0, int co0, int n0, int n1, float[] x,
+      int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
+    int cin = c.inChannels();
+    int cout = c.outChannels();
+    int last = cin - 1;
+    int r0 = ci0;
+    int r1 = Math.min(ci0 + 1, last);
+    int r2 = Math.min(ci0 + 2, last);
+    int r3 = Math.min(ci0 + 3, last);
+    int r4 = Math.min(ci0 + 4, last);
+    int r5 = Math.min(ci0 + 5, last);
+    int r6 = Math.min(ci0 + 6, last);
+    int r7 = Math.min(ci0 + 7, last);
+    int row = dwOff + (kh * c.kernelWidth() + kw) * cin * cout + co0;
+    int count = c.owEnd[kw] - c.owFirst[kw];
+    int stride = c.stride() * cin;
+    for (int n = n0; n < n1; n++) {
+      for (int oh = c.ohFirst[kh]; oh < c.ohEnd[kh]; oh++) {
+        int ih = oh * c.stride() - c.padTop() + kh;
+        int xb = xOff + ((n * c.inHeight() + ih) * c.inWidth() + c.owFirst[kw] * c.stride() - c.padLeft() + kw) * cin;
+        int dyb = dyOff + ((n * c.outHeight() + oh) * c.outWidth() + c.owFirst[kw]) * cout + co0;
+        tile8x1(count, x, stride, xb + r0, xb + r1, xb + r2, xb + r3, xb + r4, xb + r5, xb + r6, xb + r7,
+            dy, dyb, cout, dw, row + r0 * cout, row + r1 * cout, row + r2 * cout, row + r3 * cout, row + r4 * cout, row + r5 * cout, row + r6 * cout, row + r7 * cout, true);
+      }
+    }
+  }
+
+  /** Weight-gradient rows {@code ci0 ..} (6, the last repeated past the end) × 2 vectors at {@code co0}, one tap, images {@code [n0, n1)}. */
+  private static void weights6x2(ConvShape c, int kh, int kw, int ci0, int co0, int n0, int n1, float[] x,
+      int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
+    int cin = c.inChannels();
+    int cout = c.outChannels();
+    int last = cin - 1;
+    int r0 = ci0;
+    int r1 = Math.min(ci0 + 1, last);
+    int r2 = Math.min(ci0 + 2, last);
+    int r3 = Math.min(ci0 + 3, last);
+    int r4 = Math.min(ci0 + 4, last);
+    int r5 = Math.min(ci0 + 5, last);
+    int row = dwOff + (kh * c.kernelWidth() + kw) * cin * cout + co0;
+    int count = c.owEnd[kw] - c.owFirst[kw];
+    int stride = c.stride() * cin;
+    for (int n = n0; n < n1; n++) {
+      for (int oh = c.ohFirst[kh]; oh < c.ohEnd[kh]; oh++) {
+        int ih = oh * c.stride() - c.padTop() + kh;
+        int xb = xOff + ((n * c.inHeight() + ih) * c.inWidth() + c.owFirst[kw] * c.stride() - c.padLeft() + kw) * cin;
+        int dyb = dyOff + ((n * c.outHeight() + oh) * c.outWidth() + c.owFirst[kw]) * cout + co0;
+        tile6x2(count, x, stride, xb + r0, xb + r1, xb + r2, xb + r3, xb + r4, xb + r5,
+            dy, dyb, cout, dw, row + r0 * cout, row + r1 * cout, row + r2 * cout, row + r3 * cout, row + r4 * cout, row + r5 * cout, true);
+      }
+    }
+  }
+
+  /** Weight-gradient rows {@code ci0 ..} (4, the last repeated past the end) × 4 vectors at {@code co0}, one tap, images {@code [n0, n1)}. */
+  private static void weights4x4(ConvShape c, int kh, int kw, int ci0, int co0, int n0, int n1, float[] x,
+      int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
+    int cin = c.inChannels();
+    int cout = c.outChannels();
+    int last = cin - 1;
+    int r0 = ci0;
+    int r1 = Math.min(ci0 + 1, last);
+    int r2 = Math.min(ci0 + 2, last);
+    int r3 = Math.min(ci0 + 3, last);
+    int row = dwOff + (kh * c.kernelWidth() + kw) * cin * cout + co0;
+    int count = c.owEnd[kw] - c.owFirst[kw];
+    int stride = c.stride() * cin;
+    for (int n = n0; n < n1; n++) {
+      for (int oh = c.ohFirst[kh]; oh < c.ohEnd[kh]; oh++) {
+        int ih = oh * c.stride() - c.padTop() + kh;
+        int xb = xOff + ((n * c.inHeight() + ih) * c.inWidth() + c.owFirst[kw] * c.stride() - c.padLeft() + kw) * cin;
+        int dyb = dyOff + ((n * c.outHeight() + oh) * c.outWidth() + c.owFirst[kw]) * cout + co0;
+        tile4x4(count, x, stride, xb + r0, xb + r1, xb + r2, xb + r3,
+            dy, dyb, cout, dw, row + r0 * cout, row + r1 * cout, row + r2 * cout, row + r3 * cout, true);
+      }
+    }
+  }
+
+  /** 8 pixels (or weight rows) × 1 vector: 8 accumulators over one flat loop. */
+  private static void tile8x1(int count, float[] src, int stride, int s0, int s1, int s2, int s3, int s4, int s5, int s6, int s7,
+      float[] w, int wi, int wStride, float[] out, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7, boolean acc) {
+    FloatVector c00 = acc ? FloatVector.fromArray(S, out, o0) : FloatVector.zero(S);
+    FloatVector c10 = acc ? FloatVector.fromArray(S, out, o1) : FloatVector.zero(S);
+    FloatVector c20 = acc ? FloatVector.fromArray(S, out, o2) : FloatVector.zero(S);
+    FloatVector c30 = acc ? FloatVector.fromArray(S, out, o3) : FloatVector.zero(S);
+    FloatVector c40 = acc ? FloatVector.fromArray(S, out, o4) : FloatVector.zero(S);
+    FloatVector c50 = acc ? FloatVector.fromArray(S, out, o5) : FloatVector.zero(S);
+    FloatVector c60 = acc ? FloatVector.fromArray(S, out, o6) : FloatVector.zero(S);
+    FloatVector c70 = acc ? FloatVector.fromArray(S, out, o7) : FloatVector.zero(S);
+    for (int q = 0, sq = 0; q < count; q++, sq += stride, wi += wStride) {
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      FloatVector x0 = FloatVector.broadcast(S, src[s0 + sq]);
+      c00 = x0.fma(w0, c00);
+      FloatVector x1 = FloatVector.broadcast(S, src[s1 + sq]);
+      c10 = x1.fma(w0, c10);
+      FloatVector x2 = FloatVector.broadcast(S, src[s2 + sq]);
+      c20 = x2.fma(w0, c20);
+      FloatVector x3 = FloatVector.broadcast(S, src[s3 + sq]);
+      c30 = x3.fma(w0, c30);
+      FloatVector x4 = FloatVector.broadcast(S, src[s4 + sq]);
+      c40 = x4.fma(w0, c40);
+      FloatVector x5 = FloatVector.broadcast(S, src[s5 + sq]);
+      c50 = x5.fma(w0, c50);
+      FloatVector x6 = FloatVector.broadcast(S, src[s6 + sq]);
+      c60 = x6.fma(w0, c60);
+      FloatVector x7 = FloatVector.broadcast(S, src[s7 + sq]);
+      c70 = x7.fma(w0, c70);
+    }
+    c00.intoArray(out, o0);
+    c10.intoArray(out, o1);
+    c20.intoArray(out, o2);
+    c30.intoArray(out, o3);
+    c40.intoArray(out, o4);
+    c50.intoArray(out, o5);
+    c60.intoArray(out, o6);
+    c70.intoArray(out, o7);
+  }
+
+  /** 6 pixels (or weight rows) × 2 vectors: 12 accumulators over one flat loop. */
+  private static void tile6x2(int count, float[] src, int stride, int s0, int s1, int s2, int s3, int s4, int s5,
+      float[] w, int wi, int wStride, float[] out, int o0, int o1, int o2, int o3, int o4, int o5, boolean acc) {
+    FloatVector c00 = acc ? FloatVector.fromArray(S, out, o0) : FloatVector.zero(S);
+    FloatVector c01 = acc ? FloatVector.fromArray(S, out, o0 + 1 * L) : FloatVector.zero(S);
+    FloatVector c10 = acc ? FloatVector.fromArray(S, out, o1) : FloatVector.zero(S);
+    FloatVector c11 = acc ? FloatVector.fromArray(S, out, o1 + 1 * L) : FloatVector.zero(S);
+    FloatVector c20 = acc ? FloatVector.fromArray(S, out, o2) : FloatVector.zero(S);
+    FloatVector c21 = acc ? FloatVector.fromArray(S, out, o2 + 1 * L) : FloatVector.zero(S);
+    FloatVector c30 = acc ? FloatVector.fromArray(S, out, o3) : FloatVector.zero(S);
+    FloatVector c31 = acc ? FloatVector.fromArray(S, out, o3 + 1 * L) : FloatVector.zero(S);
+    FloatVector c40 = acc ? FloatVector.fromArray(S, out, o4) : FloatVector.zero(S);
+    FloatVector c41 = acc ? FloatVector.fromArray(S, out, o4 + 1 * L) : FloatVector.zero(S);
+    FloatVector c50 = acc ? FloatVector.fromArray(S, out, o5) : FloatVector.zero(S);
+    FloatVector c51 = acc ? FloatVector.fromArray(S, out, o5 + 1 * L) : FloatVector.zero(S);
+    for (int q = 0, sq = 0; q < count; q++, sq += stride, wi += wStride) {
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * L);
+      FloatVector x0 = FloatVector.broadcast(S, src[s0 + sq]);
+      c00 = x0.fma(w0, c00);
+      c01 = x0.fma(w1, c01);
+      FloatVector x1 = FloatVector.broadcast(S, src[s1 + sq]);
+      c10 = x1.fma(w0, c10);
+      c11 = x1.fma(w1, c11);
+      FloatVector x2 = FloatVector.broadcast(S, src[s2 + sq]);
+      c20 = x2.fma(w0, c20);
+      c21 = x2.fma(w1, c21);
+      FloatVector x3 = FloatVector.broadcast(S, src[s3 + sq]);
+      c30 = x3.fma(w0, c30);
+      c31 = x3.fma(w1, c31);
+      FloatVector x4 = FloatVector.broadcast(S, src[s4 + sq]);
+      c40 = x4.fma(w0, c40);
+      c41 = x4.fma(w1, c41);
+      FloatVector x5 = FloatVector.broadcast(S, src[s5 + sq]);
+      c50 = x5.fma(w0, c50);
+      c51 = x5.fma(w1, c51);
+    }
+    c00.intoArray(out, o0);
+    c01.intoArray(out, o0 + 1 * L);
+    c10.intoArray(out, o1);
+    c11.intoArray(out, o1 + 1 * L);
+    c20.intoArray(out, o2);
+    c21.intoArray(out, o2 + 1 * L);
+    c30.intoArray(out, o3);
+    c31.intoArray(out, o3 + 1 * L);
+    c40.intoArray(out, o4);
+    c41.intoArray(out, o4 + 1 * L);
+    c50.intoArray(out, o5);
+    c51.intoArray(out, o5 + 1 * L);
+  }
+
+  /** 4 pixels (or weight rows) × 4 vectors: 16 accumulators over one flat loop. */
+  private static void tile4x4(int count, float[] src, int stride, int s0, int s1, int s2, int s3,
+      float[] w, int wi, int wStride, float[] out, int o0, int o1, int o2, int o3, boolean acc) {
+    FloatVector c00 = acc ? FloatVector.fromArray(S, out, o0) : FloatVector.zero(S);
+    FloatVector c01 = acc ? FloatVector.fromArray(S, out, o0 + 1 * L) : FloatVector.zero(S);
+    FloatVector c02 = acc ? FloatVector.fromArray(S, out, o0 + 2 * L) : FloatVector.zero(S);
+    FloatVector c03 = acc ? FloatVector.fromArray(S, out, o0 + 3 * L) : FloatVector.zero(S);
+    FloatVector c10 = acc ? FloatVector.fromArray(S, out, o1) : FloatVector.zero(S);
+    FloatVector c11 = acc ? FloatVector.fromArray(S, out, o1 + 1 * L) : FloatVector.zero(S);
+    FloatVector c12 = acc ? FloatVector.fromArray(S, out, o1 + 2 * L) : FloatVector.zero(S);
+    FloatVector c13 = acc ? FloatVector.fromArray(S, out, o1 + 3 * L) : FloatVector.zero(S);
+    FloatVector c20 = acc ? FloatVector.fromArray(S, out, o2) : FloatVector.zero(S);
+    FloatVector c21 = acc ? FloatVector.fromArray(S, out, o2 + 1 * L) : FloatVector.zero(S);
+    FloatVector c22 = acc ? FloatVector.fromArray(S, out, o2 + 2 * L) : FloatVector.zero(S);
+    FloatVector c23 = acc ? FloatVector.fromArray(S, out, o2 + 3 * L) : FloatVector.zero(S);
+    FloatVector c30 = acc ? FloatVector.fromArray(S, out, o3) : FloatVector.zero(S);
+    FloatVector c31 = acc ? FloatVector.fromArray(S, out, o3 + 1 * L) : FloatVector.zero(S);
+    FloatVector c32 = acc ? FloatVector.fromArray(S, out, o3 + 2 * L) : FloatVector.zero(S);
+    FloatVector c33 = acc ? FloatVector.fromArray(S, out, o3 + 3 * L) : FloatVector.zero(S);
+    for (int q = 0, sq = 0; q < count; q++, sq += stride, wi += wStride) {
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(S, w, wi + 3 * L);
+      FloatVector x0 = FloatVector.broadcast(S, src[s0 + sq]);
+      c00 = x0.fma(w0, c00);
+      c01 = x0.fma(w1, c01);
+      c02 = x0.fma(w2, c02);
+      c03 = x0.fma(w3, c03);
+      FloatVector x1 = FloatVector.broadcast(S, src[s1 + sq]);
+      c10 = x1.fma(w0, c10);
+      c11 = x1.fma(w1, c11);
+      c12 = x1.fma(w2, c12);
+      c13 = x1.fma(w3, c13);
+      FloatVector x2 = FloatVector.broadcast(S, src[s2 + sq]);
+      c20 = x2.fma(w0, c20);
+      c21 = x2.fma(w1, c21);
+      c22 = x2.fma(w2, c22);
+      c23 = x2.fma(w3, c23);
+      FloatVector x3 = FloatVector.broadcast(S, src[s3 + sq]);
+      c30 = x3.fma(w0, c30);
+      c31 = x3.fma(w1, c31);
+      c32 = x3.fma(w2, c32);
+      c33 = x3.fma(w3, c33);
+    }
+    c00.intoArray(out, o0);
+    c01.intoArray(out, o0 + 1 * L);
+    c02.intoArray(out, o0 + 2 * L);
+    c03.intoArray(out, o0 + 3 * L);
+    c10.intoArray(out, o1);
+    c11.intoArray(out, o1 + 1 * L);
+    c12.intoArray(out, o1 + 2 * L);
+    c13.intoArray(out, o1 + 3 * L);
+    c20.intoArray(out, o2);
+    c21.intoArray(out, o2 + 1 * L);
+    c22.intoArray(out, o2 + 2 * L);
+    c23.intoArray(out, o2 + 3 * L);
+    c30.intoArray(out, o3);
+    c31.intoArray(out, o3 + 1 * L);
+    c32.intoArray(out, o3 + 2 * L);
+    c33.intoArray(out, o3 + 3 * L);
+  }
+
+}
