@@ -22,6 +22,17 @@ import jdk.incubator.vector.VectorSpecies;
  * whole vectors and finishes with scalar code; accumulators never cross a loop that encloses
  * another, nor a call (JDK 17 boxes them there).
  *
+ * <p>On JDK 17, C2 turns a vector operation into machine code only when it knows the exact vector
+ * class of the operation's receiver. A loop-carried or conditionally assigned vector is typed
+ * {@code FloatVector} when C2 parses it, and C2 then guesses from profiles of the JDK's own
+ * methods, which every Vector API user in the process shares: once other code has used another
+ * width (the dense kernels' 128-bit stores do), the guess fails and every vector of the loop is
+ * boxed (measured: about 20 MB per convolution call). So here a vector is a receiver only when
+ * its exact class is certain: the result of an operation or a broadcast, a load through
+ * {@link #load}, or a merged vector cast to {@link #EXACT} (written inline in the tiles: they
+ * reach C2's inlining node limit, past which a helper would not be inlined). MixedWidthsTest
+ * checks this in a process that ran other widths first.
+ *
  * <p>The species is {@link FloatVector#SPECIES_PREFERRED}, or the width the system property
  * {@code shortcut.vectorBits} names ({@code 128}, {@code 256}, {@code 512}; no wider than the
  * preferred one): {@code -Dshortcut.vectorBits=256} runs on an AVX-512 machine the code an AVX2
@@ -37,6 +48,8 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
   /** Rows per partial sum of batch statistics: short float sums, added up in a fixed order. */
   static final int CHUNK = 256;
   private static final float LEAKY = (float) Activation.LEAKY_SLOPE;
+  /** The species' vector class: casting a merged vector to it restores the exact type C2 needs. */
+  private static final Class<?> EXACT = S.vectorType();
 
   static VectorSpecies<Float> species(String bits) {
     VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
@@ -62,6 +75,15 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
           + preferred.vectorBitSize() + "-bit vectors");
     }
     return chosen;
+  }
+
+  /**
+   * A vector load, with its exact class restored: C2 does not know it from the load itself, and a
+   * load is often the receiver of the next operation. Small enough to be always inlined, where the
+   * cast costs nothing.
+   */
+  private static FloatVector load(float[] a, int i) {
+    return (FloatVector) EXACT.cast(FloatVector.fromArray(S, a, i));
   }
 
   @Override
@@ -292,41 +314,54 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
       int c = v * L;
       int mean = savedOff + c;
       int variance = savedOff + channels + c;
-      FloatVector.zero(S).intoArray(saved, mean);
       for (int r0 = 0; r0 < rows; r0 += CHUNK) {
         sumChunk(x, xOff + c, channels, r0, Math.min(rows, r0 + CHUNK), saved, mean);
       }
-      FloatVector.fromArray(S, saved, mean).div(rows).intoArray(saved, mean);
-      FloatVector.zero(S).intoArray(saved, variance);
+      divide(saved, mean, rows);
       for (int r0 = 0; r0 < rows; r0 += CHUNK) {
         squaresChunk(x, xOff + c, channels, r0, Math.min(rows, r0 + CHUNK), saved, mean, variance);
       }
-      FloatVector.fromArray(S, saved, variance).div(rows).intoArray(saved, variance);
+      divide(saved, variance, rows);
     }
     if (part == parts - 1) {
       ScalarSpatialProvider.moments(rows, channels, vectors * L, channels, x, xOff, saved, savedOff);
     }
   }
 
-  /** {@code saved[at] += Σ x} over rows {@code [r0, r1)} of one channel vector. */
+  /** One vector of {@code saved} divided by {@code rows}, in scalar: no vector in a method the JIT compiles late. */
+  private static void divide(float[] saved, int at, int rows) {
+    for (int i = at; i < at + L; i++) {
+      saved[i] /= rows;
+    }
+  }
+
+  /** {@code saved[at] (+)= Σ x} over rows {@code [r0, r1)} of one channel vector; the first chunk stores. */
   private static void sumChunk(float[] x, int base, int stride, int r0, int r1, float[] saved, int at) {
     FloatVector sum = FloatVector.zero(S);
     for (int r = r0; r < r1; r++) {
-      sum = sum.add(FloatVector.fromArray(S, x, base + r * stride));
+      sum = load(x, base + r * stride).add(sum);
     }
-    FloatVector.fromArray(S, saved, at).add(sum).intoArray(saved, at);
+    if (r0 == 0) {
+      ((FloatVector) EXACT.cast(sum)).intoArray(saved, at);
+    } else {
+      load(saved, at).add(sum).intoArray(saved, at);
+    }
   }
 
-  /** {@code saved[at] += Σ (x − mean)²} over rows {@code [r0, r1)} of one channel vector. */
+  /** {@code saved[at] (+)= Σ (x − mean)²} over rows {@code [r0, r1)} of one channel vector. */
   private static void squaresChunk(float[] x, int base, int stride, int r0, int r1, float[] saved, int meanAt,
       int at) {
-    FloatVector mean = FloatVector.fromArray(S, saved, meanAt);
+    FloatVector mean = load(saved, meanAt);
     FloatVector sum = FloatVector.zero(S);
     for (int r = r0; r < r1; r++) {
-      FloatVector d = FloatVector.fromArray(S, x, base + r * stride).sub(mean);
+      FloatVector d = load(x, base + r * stride).sub(mean);
       sum = d.fma(d, sum);
     }
-    FloatVector.fromArray(S, saved, at).add(sum).intoArray(saved, at);
+    if (r0 == 0) {
+      ((FloatVector) EXACT.cast(sum)).intoArray(saved, at);
+    } else {
+      load(saved, at).add(sum).intoArray(saved, at);
+    }
   }
 
   @Override
@@ -375,14 +410,24 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
       int savedOff, float[] params, int gammaOff, int betaOff, float[] s, int si, float[] out, int oi,
       Activation g) {
     for (int c = c0; c < c1; c += L) {
-      FloatVector scale = FloatVector.fromArray(S, params, gammaOff + c)
-          .mul(FloatVector.fromArray(S, saved, savedOff + channels + c));
-      FloatVector v = FloatVector.fromArray(S, x, xi + c).sub(FloatVector.fromArray(S, saved, savedOff + c))
-          .fma(scale, FloatVector.fromArray(S, params, betaOff + c));
+      FloatVector scale = load(params, gammaOff + c)
+          .mul(load(saved, savedOff + channels + c));
+      FloatVector v = load(x, xi + c).sub(load(saved, savedOff + c))
+          .fma(scale, load(params, betaOff + c));
       if (s != null) {
-        v = v.add(FloatVector.fromArray(S, s, si + c));
+        v = load(s, si + c).add(v);
       }
-      activate(v, g).intoArray(out, oi + c);
+      v = ((FloatVector) EXACT.cast(v));
+      if (g == Activation.RELU) {
+        v = v.max(0f);
+      } else if (g == Activation.LEAKY_RELU) {
+        v = v.max(v.mul(LEAKY));
+      } else if (g == Activation.TANH) {
+        v = v.lanewise(VectorOperators.TANH);
+      } else if (g == Activation.SIGMOID) {
+        v = FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+      }
+      ((FloatVector) EXACT.cast(v)).intoArray(out, oi + c);
     }
   }
 
@@ -392,8 +437,6 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     int vectors = channels / L;
     for (int v = share(vectors, part, parts); v < share(vectors, part + 1, parts); v++) {
       int c = v * L;
-      FloatVector.zero(S).intoArray(saved, savedOff + 2 * channels + c);
-      FloatVector.zero(S).intoArray(saved, savedOff + 3 * channels + c);
       for (int r0 = 0; r0 < rows; r0 += CHUNK) {
         gradientChunk(x, xOff + c, out, outOff + c, grad, gradOff + c, channels, r0, Math.min(rows, r0 + CHUNK),
             saved, savedOff + c, savedOff + 2 * channels + c, savedOff + 3 * channels + c, g);
@@ -405,21 +448,37 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     }
   }
 
-  /** Over rows {@code [r0, r1)} of one channel vector: {@code dz} in place, and its two sums. */
+  /** Over rows {@code [r0, r1)} of one channel vector: {@code dz} in place, and its two sums (stored by the first chunk, then added). */
   private static void gradientChunk(float[] x, int xb, float[] out, int ob, float[] grad, int gb, int stride,
       int r0, int r1, float[] saved, int meanAt, int sumAt, int centeredAt, Activation g) {
-    FloatVector mean = FloatVector.fromArray(S, saved, meanAt);
+    FloatVector mean = load(saved, meanAt);
     FloatVector sum = FloatVector.zero(S);
     FloatVector centered = FloatVector.zero(S);
     for (int r = r0; r < r1; r++) {
       int i = r * stride;
-      FloatVector dz = gradient(FloatVector.fromArray(S, grad, gb + i), FloatVector.fromArray(S, out, ob + i), g);
+      FloatVector d = load(grad, gb + i);
+      FloatVector a = load(out, ob + i);
+      if (g == Activation.RELU) {
+        d = d.blend(0f, a.compare(VectorOperators.LE, 0f));
+      } else if (g == Activation.LEAKY_RELU) {
+        d = d.blend(d.mul(LEAKY), a.compare(VectorOperators.LE, 0f));
+      } else if (g == Activation.TANH) {
+        d = a.mul(a).neg().add(1f).mul(d);
+      } else if (g == Activation.SIGMOID) {
+        d = a.neg().add(1f).mul(a).mul(d);
+      }
+      FloatVector dz = ((FloatVector) EXACT.cast(d));
       dz.intoArray(grad, gb + i);
-      sum = sum.add(dz);
-      centered = dz.fma(FloatVector.fromArray(S, x, xb + i).sub(mean), centered);
+      sum = dz.add(sum);
+      centered = load(x, xb + i).sub(mean).fma(dz, centered);
     }
-    FloatVector.fromArray(S, saved, sumAt).add(sum).intoArray(saved, sumAt);
-    FloatVector.fromArray(S, saved, centeredAt).add(centered).intoArray(saved, centeredAt);
+    if (r0 == 0) {
+      ((FloatVector) EXACT.cast(sum)).intoArray(saved, sumAt);
+      ((FloatVector) EXACT.cast(centered)).intoArray(saved, centeredAt);
+    } else {
+      load(saved, sumAt).add(sum).intoArray(saved, sumAt);
+      load(saved, centeredAt).add(centered).intoArray(saved, centeredAt);
+    }
   }
 
   @Override
@@ -431,24 +490,31 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     int end = channels / L * L;
     for (int r = r0; r < r1; r++) {
       int i = r * channels;
-      for (int c = 0; c < end; c += L) {
-        FloatVector k = FloatVector.fromArray(S, params, gammaOff + c)
-            .mul(FloatVector.fromArray(S, saved, savedOff + channels + c));
-        FloatVector centered = FloatVector.fromArray(S, x, xOff + i + c)
-            .sub(FloatVector.fromArray(S, saved, savedOff + c));
-        FloatVector d = FloatVector.fromArray(S, dz, dzOff + i + c)
-            .sub(FloatVector.fromArray(S, saved, savedOff + 2 * channels + c))
-            .sub(centered.mul(FloatVector.fromArray(S, saved, savedOff + 3 * channels + c)))
-            .mul(k);
-        if (accumulate) {
-          d = d.add(FloatVector.fromArray(S, dx, dxOff + i + c));
-        }
-        d.intoArray(dx, dxOff + i + c);
-      }
+      backwardInputRow(end, channels, x, xOff + i, saved, savedOff, params, gammaOff, dz, dzOff + i, dx, dxOff + i,
+          accumulate);
     }
     if (end < channels) {
       ScalarSpatialProvider.backwardInput(r0, r1, channels, end, channels, x, xOff, saved, savedOff, params,
           gammaOff, dz, dzOff, dx, dxOff, accumulate);
+    }
+  }
+
+  /** Channels {@code [0, end)} (whole vectors) of one row of the batch-normalization input gradient. */
+  private static void backwardInputRow(int end, int channels, float[] x, int xi, float[] saved, int savedOff,
+      float[] params, int gammaOff, float[] dz, int zi, float[] dx, int di, boolean accumulate) {
+    for (int c = 0; c < end; c += L) {
+      FloatVector k = load(params, gammaOff + c)
+          .mul(load(saved, savedOff + channels + c));
+      FloatVector centered = load(x, xi + c).sub(load(saved, savedOff + c));
+      FloatVector d = load(dz, zi + c)
+          .sub(load(saved, savedOff + 2 * channels + c))
+          .sub(centered.mul(load(saved, savedOff + 3 * channels + c)))
+          .mul(k);
+      if (accumulate) {
+        load(dx, di + c).add(d).intoArray(dx, di + c);
+      } else {
+        d.intoArray(dx, di + c);
+      }
     }
   }
 
@@ -457,7 +523,6 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
       int dInOff, boolean accumulate, int part, int parts) {
     int s = pad.stride();
     int cin = pad.inChannels();
-    int end = cin / L * L;
     for (int n = share(batch, part, parts); n < share(batch, part + 1, parts); n++) {
       for (int ih = 0; ih < pad.inHeight(); ih++) {
         for (int iw = 0; iw < pad.inWidth(); iw++) {
@@ -473,12 +538,7 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
             System.arraycopy(dz, zi, dIn, di, cin);
             continue;
           }
-          for (int c = 0; c < end; c += L) {
-            FloatVector.fromArray(S, dIn, di + c).add(FloatVector.fromArray(S, dz, zi + c)).intoArray(dIn, di + c);
-          }
-          for (int c = end; c < cin; c++) {
-            dIn[di + c] += dz[zi + c];
-          }
+          addInto(dIn, di, dz, zi, cin);
         }
       }
     }
@@ -501,7 +561,6 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
   private static void pool(PoolShape p, boolean max, int batch, float[] x, int xOff, float[] y, int yOff,
       int part, int parts) {
     int ch = p.channels();
-    int end = ch / L * L;
     float area = p.kernelHeight() * p.kernelWidth();
     for (int n = share(batch, part, parts); n < share(batch, part + 1, parts); n++) {
       for (int oh = 0; oh < p.outHeight(); oh++) {
@@ -516,23 +575,15 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
                 continue;
               }
               int xi = xOff + ((n * p.inHeight() + ih) * p.inWidth() + iw) * ch;
-              for (int c = 0; c < end; c += L) {
-                FloatVector a = FloatVector.fromArray(S, y, yi + c);
-                FloatVector b = FloatVector.fromArray(S, x, xi + c);
-                (max ? a.max(b) : a.add(b)).intoArray(y, yi + c);
-              }
-              for (int c = end; c < ch; c++) {
-                y[yi + c] = max ? Math.max(y[yi + c], x[xi + c]) : y[yi + c] + x[xi + c];
+              if (max) {
+                maxInto(y, yi, x, xi, ch);
+              } else {
+                addInto(y, yi, x, xi, ch);
               }
             }
           }
           if (!max) {
-            for (int c = 0; c < end; c += L) {
-              FloatVector.fromArray(S, y, yi + c).div(area).intoArray(y, yi + c);
-            }
-            for (int c = end; c < ch; c++) {
-              y[yi + c] /= area;
-            }
+            divideInto(y, yi, y, yi, ch, area, false);
           }
         }
       }
@@ -551,7 +602,6 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
   public void averagePoolBackward(PoolShape p, int batch, float[] dy, int dyOff, float[] dx, int dxOff,
       boolean accumulate, int part, int parts) {
     int ch = p.channels();
-    int end = ch / L * L;
     float area = p.kernelHeight() * p.kernelWidth();
     int n0 = share(batch, part, parts);
     int n1 = share(batch, part + 1, parts);
@@ -569,14 +619,7 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
               if (ih < 0 || ih >= p.inHeight() || iw < 0 || iw >= p.inWidth()) {
                 continue;
               }
-              int xi = dxOff + ((n * p.inHeight() + ih) * p.inWidth() + iw) * ch;
-              for (int c = 0; c < end; c += L) {
-                FloatVector.fromArray(S, dx, xi + c).add(FloatVector.fromArray(S, dy, yi + c).div(area))
-                    .intoArray(dx, xi + c);
-              }
-              for (int c = end; c < ch; c++) {
-                dx[xi + c] += dy[yi + c] / area;
-              }
+              divideInto(dx, dxOff + ((n * p.inHeight() + ih) * p.inWidth() + iw) * ch, dy, yi, ch, area, true);
             }
           }
         }
@@ -605,45 +648,85 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
   private static void averageVector(float[] x, int base, int stride, int pixels, float[] y, int at) {
     FloatVector sum = FloatVector.zero(S);
     for (int p = 0; p < pixels; p++) {
-      sum = sum.add(FloatVector.fromArray(S, x, base + p * stride));
+      sum = load(x, base + p * stride).add(sum);
     }
-    sum.div(pixels).intoArray(y, at);
+    ((FloatVector) EXACT.cast(sum)).div(pixels).intoArray(y, at);
   }
 
   @Override
   public void globalAveragePoolBackward(int batch, int pixels, int channels, float[] dy, int dyOff, float[] dx,
       int dxOff, boolean accumulate) {
-    int end = channels / L * L;
     for (int n = 0; n < batch; n++) {
-      int yi = dyOff + n * channels;
       for (int p = 0; p < pixels; p++) {
-        int xi = dxOff + (n * pixels + p) * channels;
-        for (int c = 0; c < end; c += L) {
-          FloatVector d = FloatVector.fromArray(S, dy, yi + c).div(pixels);
-          if (accumulate) {
-            d = d.add(FloatVector.fromArray(S, dx, xi + c));
-          }
-          d.intoArray(dx, xi + c);
-        }
-        for (int c = end; c < channels; c++) {
-          float d = dy[yi + c] / pixels;
-          dx[xi + c] = accumulate ? dx[xi + c] + d : d;
-        }
+        divideInto(dx, dxOff + (n * pixels + p) * channels, dy, dyOff + n * channels, channels, pixels, accumulate);
       }
     }
   }
 
   // ---- element-wise -----------------------------------------------------------------------
 
+  // The leaves below hold the vector code of the pooling and shortcut passes: each is one flat
+  // loop, so the JIT compiles it early, and no vector lives in the rarely-invoked methods around
+  // it (their early, interpreted or C1-compiled invocations would box every vector).
+
+  /** {@code dst[di ..+n] += src[si ..+n]}. */
+  private static void addInto(float[] dst, int di, float[] src, int si, int n) {
+    int end = n / L * L;
+    for (int c = 0; c < end; c += L) {
+      load(dst, di + c).add(load(src, si + c)).intoArray(dst, di + c);
+    }
+    for (int c = end; c < n; c++) {
+      dst[di + c] += src[si + c];
+    }
+  }
+
+  /** {@code dst[di ..+n] = max(dst, src)}, NaN winning as in {@link Math#max}. */
+  private static void maxInto(float[] dst, int di, float[] src, int si, int n) {
+    int end = n / L * L;
+    for (int c = 0; c < end; c += L) {
+      load(dst, di + c).max(load(src, si + c)).intoArray(dst, di + c);
+    }
+    for (int c = end; c < n; c++) {
+      dst[di + c] = Math.max(dst[di + c], src[si + c]);
+    }
+  }
+
+  /** {@code dst[di ..+n] (+)= src[si ..+n] / divisor}. */
+  private static void divideInto(float[] dst, int di, float[] src, int si, int n, float divisor, boolean accumulate) {
+    int end = n / L * L;
+    for (int c = 0; c < end; c += L) {
+      FloatVector d = load(src, si + c).div(divisor);
+      if (accumulate) {
+        load(dst, di + c).add(d).intoArray(dst, di + c);
+      } else {
+        d.intoArray(dst, di + c);
+      }
+    }
+    for (int c = end; c < n; c++) {
+      float d = src[si + c] / divisor;
+      dst[di + c] = accumulate ? dst[di + c] + d : d;
+    }
+  }
+
   @Override
   public void activation(int count, float[] z, int zOff, float[] s, int sOff, Activation g) {
     int end = count / L * L;
     for (int i = 0; i < end; i += L) {
-      FloatVector v = FloatVector.fromArray(S, z, zOff + i);
+      FloatVector v = load(z, zOff + i);
       if (s != null) {
-        v = v.add(FloatVector.fromArray(S, s, sOff + i));
+        v = load(s, sOff + i).add(v);
       }
-      activate(v, g).intoArray(z, zOff + i);
+      v = ((FloatVector) EXACT.cast(v));
+      if (g == Activation.RELU) {
+        v = v.max(0f);
+      } else if (g == Activation.LEAKY_RELU) {
+        v = v.max(v.mul(LEAKY));
+      } else if (g == Activation.TANH) {
+        v = v.lanewise(VectorOperators.TANH);
+      } else if (g == Activation.SIGMOID) {
+        v = FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+      }
+      ((FloatVector) EXACT.cast(v)).intoArray(z, zOff + i);
     }
     ScalarSpatialProvider.activation(end, count, z, zOff, s, sOff, g);
   }
@@ -652,38 +735,20 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
   public void activationBackward(int count, float[] a, int aOff, float[] grad, int gradOff, Activation g) {
     int end = count / L * L;
     for (int i = 0; i < end; i += L) {
-      gradient(FloatVector.fromArray(S, grad, gradOff + i), FloatVector.fromArray(S, a, aOff + i), g)
-          .intoArray(grad, gradOff + i);
+      FloatVector d = load(grad, gradOff + i);
+      FloatVector out = load(a, aOff + i);
+      if (g == Activation.RELU) {
+        d = d.blend(0f, out.compare(VectorOperators.LE, 0f));
+      } else if (g == Activation.LEAKY_RELU) {
+        d = d.blend(d.mul(LEAKY), out.compare(VectorOperators.LE, 0f));
+      } else if (g == Activation.TANH) {
+        d = out.mul(out).neg().add(1f).mul(d);
+      } else if (g == Activation.SIGMOID) {
+        d = out.neg().add(1f).mul(out).mul(d);
+      }
+      ((FloatVector) EXACT.cast(d)).intoArray(grad, gradOff + i);
     }
     ScalarSpatialProvider.activationBackward(end, count, a, aOff, grad, gradOff, g);
-  }
-
-  /** {@code g(v)}; small enough that C2 inlines it, so the vector is never boxed. */
-  private static FloatVector activate(FloatVector v, Activation g) {
-    if (g == Activation.RELU) {
-      return v.max(0f);
-    } else if (g == Activation.LEAKY_RELU) {
-      return v.max(v.mul(LEAKY));
-    } else if (g == Activation.TANH) {
-      return v.lanewise(VectorOperators.TANH);
-    } else if (g == Activation.SIGMOID) {
-      return FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
-    }
-    return v;
-  }
-
-  /** {@code d · g'} with {@code g'} from the activation's output. */
-  private static FloatVector gradient(FloatVector d, FloatVector out, Activation g) {
-    if (g == Activation.RELU) {
-      return d.blend(0f, out.compare(VectorOperators.LE, 0f));
-    } else if (g == Activation.LEAKY_RELU) {
-      return d.blend(d.mul(LEAKY), out.compare(VectorOperators.LE, 0f));
-    } else if (g == Activation.TANH) {
-      return d.mul(out.mul(out).neg().add(1f));
-    } else if (g == Activation.SIGMOID) {
-      return d.mul(out.mul(out.neg().add(1f)));
-    }
-    return d;
   }
 
   // ---- register-blocked tiles (written out: C2 keeps only named locals in registers) --------
@@ -943,14 +1008,14 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
       FloatVector x7 = FloatVector.broadcast(S, src[s7 + sq]);
       c70 = x7.fma(w0, c70);
     }
-    c00.intoArray(out, o0);
-    c10.intoArray(out, o1);
-    c20.intoArray(out, o2);
-    c30.intoArray(out, o3);
-    c40.intoArray(out, o4);
-    c50.intoArray(out, o5);
-    c60.intoArray(out, o6);
-    c70.intoArray(out, o7);
+    ((FloatVector) EXACT.cast(c00)).intoArray(out, o0);
+    ((FloatVector) EXACT.cast(c10)).intoArray(out, o1);
+    ((FloatVector) EXACT.cast(c20)).intoArray(out, o2);
+    ((FloatVector) EXACT.cast(c30)).intoArray(out, o3);
+    ((FloatVector) EXACT.cast(c40)).intoArray(out, o4);
+    ((FloatVector) EXACT.cast(c50)).intoArray(out, o5);
+    ((FloatVector) EXACT.cast(c60)).intoArray(out, o6);
+    ((FloatVector) EXACT.cast(c70)).intoArray(out, o7);
   }
 
   /** 6 pixels (or weight rows) × 2 vectors: 12 accumulators over one flat loop. */
@@ -990,18 +1055,18 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
       c50 = x5.fma(w0, c50);
       c51 = x5.fma(w1, c51);
     }
-    c00.intoArray(out, o0);
-    c01.intoArray(out, o0 + 1 * L);
-    c10.intoArray(out, o1);
-    c11.intoArray(out, o1 + 1 * L);
-    c20.intoArray(out, o2);
-    c21.intoArray(out, o2 + 1 * L);
-    c30.intoArray(out, o3);
-    c31.intoArray(out, o3 + 1 * L);
-    c40.intoArray(out, o4);
-    c41.intoArray(out, o4 + 1 * L);
-    c50.intoArray(out, o5);
-    c51.intoArray(out, o5 + 1 * L);
+    ((FloatVector) EXACT.cast(c00)).intoArray(out, o0);
+    ((FloatVector) EXACT.cast(c01)).intoArray(out, o0 + 1 * L);
+    ((FloatVector) EXACT.cast(c10)).intoArray(out, o1);
+    ((FloatVector) EXACT.cast(c11)).intoArray(out, o1 + 1 * L);
+    ((FloatVector) EXACT.cast(c20)).intoArray(out, o2);
+    ((FloatVector) EXACT.cast(c21)).intoArray(out, o2 + 1 * L);
+    ((FloatVector) EXACT.cast(c30)).intoArray(out, o3);
+    ((FloatVector) EXACT.cast(c31)).intoArray(out, o3 + 1 * L);
+    ((FloatVector) EXACT.cast(c40)).intoArray(out, o4);
+    ((FloatVector) EXACT.cast(c41)).intoArray(out, o4 + 1 * L);
+    ((FloatVector) EXACT.cast(c50)).intoArray(out, o5);
+    ((FloatVector) EXACT.cast(c51)).intoArray(out, o5 + 1 * L);
   }
 
   /** 4 pixels (or weight rows) × 4 vectors: 16 accumulators over one flat loop. */
@@ -1049,22 +1114,21 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
       c32 = x3.fma(w2, c32);
       c33 = x3.fma(w3, c33);
     }
-    c00.intoArray(out, o0);
-    c01.intoArray(out, o0 + 1 * L);
-    c02.intoArray(out, o0 + 2 * L);
-    c03.intoArray(out, o0 + 3 * L);
-    c10.intoArray(out, o1);
-    c11.intoArray(out, o1 + 1 * L);
-    c12.intoArray(out, o1 + 2 * L);
-    c13.intoArray(out, o1 + 3 * L);
-    c20.intoArray(out, o2);
-    c21.intoArray(out, o2 + 1 * L);
-    c22.intoArray(out, o2 + 2 * L);
-    c23.intoArray(out, o2 + 3 * L);
-    c30.intoArray(out, o3);
-    c31.intoArray(out, o3 + 1 * L);
-    c32.intoArray(out, o3 + 2 * L);
-    c33.intoArray(out, o3 + 3 * L);
+    ((FloatVector) EXACT.cast(c00)).intoArray(out, o0);
+    ((FloatVector) EXACT.cast(c01)).intoArray(out, o0 + 1 * L);
+    ((FloatVector) EXACT.cast(c02)).intoArray(out, o0 + 2 * L);
+    ((FloatVector) EXACT.cast(c03)).intoArray(out, o0 + 3 * L);
+    ((FloatVector) EXACT.cast(c10)).intoArray(out, o1);
+    ((FloatVector) EXACT.cast(c11)).intoArray(out, o1 + 1 * L);
+    ((FloatVector) EXACT.cast(c12)).intoArray(out, o1 + 2 * L);
+    ((FloatVector) EXACT.cast(c13)).intoArray(out, o1 + 3 * L);
+    ((FloatVector) EXACT.cast(c20)).intoArray(out, o2);
+    ((FloatVector) EXACT.cast(c21)).intoArray(out, o2 + 1 * L);
+    ((FloatVector) EXACT.cast(c22)).intoArray(out, o2 + 2 * L);
+    ((FloatVector) EXACT.cast(c23)).intoArray(out, o2 + 3 * L);
+    ((FloatVector) EXACT.cast(c30)).intoArray(out, o3);
+    ((FloatVector) EXACT.cast(c31)).intoArray(out, o3 + 1 * L);
+    ((FloatVector) EXACT.cast(c32)).intoArray(out, o3 + 2 * L);
+    ((FloatVector) EXACT.cast(c33)).intoArray(out, o3 + 3 * L);
   }
-
 }

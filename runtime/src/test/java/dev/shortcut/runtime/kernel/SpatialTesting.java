@@ -173,11 +173,15 @@ final class SpatialTesting {
    * Asserts that {@code step} allocates nothing once warm, on the calling thread or the kernel
    * workers: it runs rounds of calls until one allocates zero bytes (the JIT needs a few rounds to
    * compile the kernels), failing if none does. Steady-state boxing allocates in every round.
+   * (MixedWidthsTest covers kernels compiled after other vector code polluted the JIT's profiles.)
    */
   static void assertNoAllocation(Runnable step, String what) {
     ThreadMXBean bean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     long last = -1;
-    for (int round = 0; round < 40; round++) {
+    // Rounds until one is clean, for up to 20 s: in a long test run the JIT's queue can hold the
+    // kernels' compilations back for a while.
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    for (int round = 0; round < 40 || System.nanoTime() < deadline; round++) {
       long[] ids = kernelThreads();
       // Reads ordered so the meter's own result arrays fall outside the window it measures.
       long[] workersBefore = bean.getThreadAllocatedBytes(ids);
