@@ -37,12 +37,13 @@ public final class ConvShape {
   final GatherPlan backwardInput;
   /** Weight slot of each kernel column in the transposed weights of {@link #backwardInput}. */
   final int[] transposedSlot;
-  /** Per kernel row {@code kh}: the output rows {@code [ohFirst, ohEnd)} whose window keeps it. */
-  final int[] ohFirst;
-  final int[] ohEnd;
-  /** Per kernel column {@code kw}: the output columns {@code [owFirst, owEnd)} whose window keeps it. */
-  final int[] owFirst;
-  final int[] owEnd;
+  /**
+   * Per tap {@code kh · kernelWidth + kw}: the output pixels whose window keeps it, in row-major
+   * order, as offsets in one sample (floats) of the input pixel the tap reads and of the output
+   * pixel; the weight gradient sums over them.
+   */
+  final int[][] tapInputOffsets;
+  final int[][] tapOutputOffsets;
 
   private ConvShape(int inChannels, int inHeight, int inWidth, int outChannels, int kernelHeight,
       int kernelWidth, int stride, int padTop, int padLeft, int padBottom, int padRight) {
@@ -76,19 +77,27 @@ public final class ConvShape {
     for (int slot = 0; slot < kernelWidth; slot++) {
       transposedSlot[phaseW[slot]] = slot;
     }
-    this.ohFirst = new int[kernelHeight];
-    this.ohEnd = new int[kernelHeight];
+    this.tapInputOffsets = new int[kernelHeight * kernelWidth][];
+    this.tapOutputOffsets = new int[kernelHeight * kernelWidth][];
     for (int kh = 0; kh < kernelHeight; kh++) {
-      int[] range = validRange(outHeight, kh, stride, padTop, inHeight);
-      ohFirst[kh] = range[0];
-      ohEnd[kh] = range[1];
-    }
-    this.owFirst = new int[kernelWidth];
-    this.owEnd = new int[kernelWidth];
-    for (int kw = 0; kw < kernelWidth; kw++) {
-      int[] range = validRange(outWidth, kw, stride, padLeft, inWidth);
-      owFirst[kw] = range[0];
-      owEnd[kw] = range[1];
+      for (int kw = 0; kw < kernelWidth; kw++) {
+        int[] in = new int[outHeight * outWidth];
+        int[] out = new int[outHeight * outWidth];
+        int count = 0;
+        for (int oh = 0; oh < outHeight; oh++) {
+          for (int ow = 0; ow < outWidth; ow++) {
+            int ih = oh * stride - padTop + kh;
+            int iw = ow * stride - padLeft + kw;
+            if (ih >= 0 && ih < inHeight && iw >= 0 && iw < inWidth) {
+              in[count] = (ih * inWidth + iw) * inChannels;
+              out[count] = (oh * outWidth + ow) * outChannels;
+              count++;
+            }
+          }
+        }
+        tapInputOffsets[kh * kernelWidth + kw] = java.util.Arrays.copyOf(in, count);
+        tapOutputOffsets[kh * kernelWidth + kw] = java.util.Arrays.copyOf(out, count);
+      }
     }
   }
 
@@ -195,20 +204,6 @@ public final class ConvShape {
     return order;
   }
 
-  /** The output coordinates whose window keeps kernel position {@code k}: {first, end}. */
-  private static int[] validRange(int outSize, int k, int stride, int pad, int inSize) {
-    int first = -1;
-    int end = 0;
-    for (int o = 0; o < outSize; o++) {
-      int i = o * stride - pad + k;
-      if (i >= 0 && i < inSize) {
-        first = first < 0 ? o : first;
-        end = o + 1;
-      }
-    }
-    return first < 0 ? new int[] {0, 0} : new int[] {first, end};
-  }
-
   public int inChannels() {
     return inChannels;
   }
@@ -290,10 +285,8 @@ public final class ConvShape {
    */
   public long multiplyAdds() {
     long taps = 0;
-    for (int kh = 0; kh < kernelHeight; kh++) {
-      for (int kw = 0; kw < kernelWidth; kw++) {
-        taps += (long) (ohEnd[kh] - ohFirst[kh]) * (owEnd[kw] - owFirst[kw]);
-      }
+    for (int[] pixels : tapInputOffsets) {
+      taps += pixels.length;
     }
     return taps * inChannels * outChannels;
   }

@@ -80,7 +80,10 @@ final class MixedWidthsProbe {
     boolean clean = true;
     for (int s = 0; s < steps.length; s++) {
       long perCall = -1;
-      for (int round = 0; round < 60 && perCall != 0; round++) {
+      // Rounds until one is clean, for at least 60 rounds and up to 30 s (a loaded machine
+      // compiles slowly).
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      for (int round = 0; perCall != 0 && (round < 60 || System.nanoTime() < deadline); round++) {
         long before = bean.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 50; i++) {
           steps[s].run();
