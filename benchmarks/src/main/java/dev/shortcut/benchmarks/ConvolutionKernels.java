@@ -20,12 +20,13 @@ import jdk.incubator.vector.VectorSpecies;
  *     dev.shortcut.benchmarks.ConvolutionKernels [--batches 1,8,32,128] [--threads 1,2] [--seconds 0.4]
  * </pre>
  *
- * A figure is the median of five timed samples after a warm-up; FLOPs count two per multiply-add
- * of taps inside the input ({@link ConvShape#multiplyAdds()}). Peak with n threads is n times the
- * one-thread loop, measured on n threads at once.
+ * Each figure is the median of seven timed samples after a warm-up, with the best sample in
+ * brackets (on a shared machine the best shows what the kernel does when it has the core); FLOPs
+ * count two per multiply-add of taps inside the input ({@link ConvShape#multiplyAdds()}). The
+ * peak with n threads is the FMA loop run on n threads at once.
  */
 public final class ConvolutionKernels {
-  private static final int SAMPLES = 5;
+  private static final int SAMPLES = 7;
   private static final VectorSpecies<Float> PREFERRED = FloatVector.SPECIES_PREFERRED;
 
   private ConvolutionKernels() {}
@@ -56,14 +57,18 @@ public final class ConvolutionKernels {
         ConvShape.of(32, 16, 16, 32, 3, 1, 1),
         ConvShape.of(32, 16, 16, 64, 3, 2, 1),
         ConvShape.of(64, 8, 8, 64, 3, 1, 1));
-    System.out.println("shape | batch | threads | forward GFLOP/s (% peak) | input grad | weight grad");
+    System.out.println("shape | batch | threads | forward GFLOP/s median [best] (% of peak, median) | input gradient"
+        + " | weight gradient");
     for (ConvShape c : shapes) {
       for (int batch : batches) {
         for (int t = 0; t < threadCounts.length; t++) {
-          double[] g = measure(c, batch, Kernels.withThreads(threadCounts[t]), seconds);
-          System.out.printf(Locale.ROOT, "%s | %d | %d | %.1f (%.0f%%) | %.1f (%.0f%%) | %.1f (%.0f%%)%n", label(c),
-              batch, threadCounts[t], g[0], 100 * g[0] / peak[t], g[1], 100 * g[1] / peak[t], g[2],
-              100 * g[2] / peak[t]);
+          double[][] g = measure(c, batch, Kernels.withThreads(threadCounts[t]), seconds);
+          StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s | %d | %d", label(c), batch,
+              threadCounts[t]));
+          for (double[] op : g) {
+            line.append(String.format(Locale.ROOT, " | %.1f [%.1f] (%.0f%%)", op[0], op[1], 100 * op[0] / peak[t]));
+          }
+          System.out.println(line);
         }
       }
     }
@@ -74,8 +79,8 @@ public final class ConvolutionKernels {
         + "×" + c.outWidth() + " " + c.kernelHeight() + "×" + c.kernelWidth() + " s" + c.stride();
   }
 
-  /** GFLOP/s of forward, input gradient and weight gradient. */
-  private static double[] measure(ConvShape c, int batch, Kernels k, double seconds) {
+  /** {median, best} GFLOP/s of forward, input gradient and weight gradient. */
+  private static double[][] measure(ConvShape c, int batch, Kernels k, double seconds) {
     SplittableRandom r = new SplittableRandom(1);
     float[] x = random(r, batch * c.inputSize());
     float[] w = random(r, c.weightCount());
@@ -94,7 +99,7 @@ public final class ConvolutionKernels {
             Arrays.fill(dw, 0f); // keeps the accumulating gradient finite over many calls
           }
         }};
-    double[] gflops = new double[ops.length];
+    double[][] gflops = new double[ops.length][];
     for (int o = 0; o < ops.length; o++) {
       Runnable op = ops[o];
       long calls = callsFor(op, seconds / SAMPLES);
@@ -107,7 +112,7 @@ public final class ConvolutionKernels {
         rates[s] = flops * calls / (System.nanoTime() - start);
       }
       Arrays.sort(rates);
-      gflops[o] = rates[SAMPLES / 2];
+      gflops[o] = new double[] {rates[SAMPLES / 2], rates[SAMPLES - 1]};
     }
     return gflops;
   }

@@ -1136,9 +1136,15 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     int row = dwOff + tap * cin * cout + co0;
     int[] xPixel = c.tapInputOffsets[tap];
     int[] dyPixel = c.tapOutputOffsets[tap];
+    boolean whole = ci0 + 4 <= cin;
     for (int n = n0; n < n1; n++) {
-      weightsTile4x4(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize(), r0, r1, r2, r3,
-          dy, dyOff + n * c.outputSize() + co0, dw, row + r0 * cout, row + r1 * cout, row + r2 * cout, row + r3 * cout);
+      if (whole) {
+        weightsRows4x4(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize() + ci0,
+            dy, dyOff + n * c.outputSize() + co0, dw, row + ci0 * cout, cout);
+      } else {
+        weightsTile4x4(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize(), r0, r1, r2, r3,
+            dy, dyOff + n * c.outputSize() + co0, dw, row + r0 * cout, row + r1 * cout, row + r2 * cout, row + r3 * cout);
+      }
     }
   }
 
@@ -1159,9 +1165,15 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     int row = dwOff + tap * cin * cout + co0;
     int[] xPixel = c.tapInputOffsets[tap];
     int[] dyPixel = c.tapOutputOffsets[tap];
+    boolean whole = ci0 + 8 <= cin;
     for (int n = n0; n < n1; n++) {
-      weightsTile8x2(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize(), r0, r1, r2, r3, r4, r5, r6, r7,
-          dy, dyOff + n * c.outputSize() + co0, dw, row + r0 * cout, row + r1 * cout, row + r2 * cout, row + r3 * cout, row + r4 * cout, row + r5 * cout, row + r6 * cout, row + r7 * cout);
+      if (whole) {
+        weightsRows8x2(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize() + ci0,
+            dy, dyOff + n * c.outputSize() + co0, dw, row + ci0 * cout, cout);
+      } else {
+        weightsTile8x2(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize(), r0, r1, r2, r3, r4, r5, r6, r7,
+            dy, dyOff + n * c.outputSize() + co0, dw, row + r0 * cout, row + r1 * cout, row + r2 * cout, row + r3 * cout, row + r4 * cout, row + r5 * cout, row + r6 * cout, row + r7 * cout);
+      }
     }
   }
 
@@ -1180,9 +1192,15 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     int row = dwOff + tap * cin * cout + co0;
     int[] xPixel = c.tapInputOffsets[tap];
     int[] dyPixel = c.tapOutputOffsets[tap];
+    boolean whole = ci0 + 6 <= cin;
     for (int n = n0; n < n1; n++) {
-      weightsTile6x2(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize(), r0, r1, r2, r3, r4, r5,
-          dy, dyOff + n * c.outputSize() + co0, dw, row + r0 * cout, row + r1 * cout, row + r2 * cout, row + r3 * cout, row + r4 * cout, row + r5 * cout);
+      if (whole) {
+        weightsRows6x2(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize() + ci0,
+            dy, dyOff + n * c.outputSize() + co0, dw, row + ci0 * cout, cout);
+      } else {
+        weightsTile6x2(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize(), r0, r1, r2, r3, r4, r5,
+            dy, dyOff + n * c.outputSize() + co0, dw, row + r0 * cout, row + r1 * cout, row + r2 * cout, row + r3 * cout, row + r4 * cout, row + r5 * cout);
+      }
     }
   }
 
@@ -1203,9 +1221,15 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     int row = dwOff + tap * cin * cout + co0;
     int[] xPixel = c.tapInputOffsets[tap];
     int[] dyPixel = c.tapOutputOffsets[tap];
+    boolean whole = ci0 + 8 <= cin;
     for (int n = n0; n < n1; n++) {
-      weightsTile8x1(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize(), r0, r1, r2, r3, r4, r5, r6, r7,
-          dy, dyOff + n * c.outputSize() + co0, dw, row + r0 * cout, row + r1 * cout, row + r2 * cout, row + r3 * cout, row + r4 * cout, row + r5 * cout, row + r6 * cout, row + r7 * cout);
+      if (whole) {
+        weightsRows8x1(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize() + ci0,
+            dy, dyOff + n * c.outputSize() + co0, dw, row + ci0 * cout, cout);
+      } else {
+        weightsTile8x1(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize(), r0, r1, r2, r3, r4, r5, r6, r7,
+            dy, dyOff + n * c.outputSize() + co0, dw, row + r0 * cout, row + r1 * cout, row + r2 * cout, row + r3 * cout, row + r4 * cout, row + r5 * cout, row + r6 * cout, row + r7 * cout);
+      }
     }
   }
 
@@ -1226,9 +1250,15 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     int row = dwOff + tap * cin * cout + co0;
     int[] xPixel = c.tapInputOffsets[tap];
     int[] dyPixel = c.tapOutputOffsets[tap];
+    boolean whole = ci0 + 8 <= cin;
     for (int n = n0; n < n1; n++) {
-      weightsTileHalf8x2(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize(), r0, r1, r2, r3, r4, r5, r6, r7,
-          dy, dyOff + n * c.outputSize() + co0, dw, row + r0 * cout, row + r1 * cout, row + r2 * cout, row + r3 * cout, row + r4 * cout, row + r5 * cout, row + r6 * cout, row + r7 * cout);
+      if (whole) {
+        weightsRowsHalf8x2(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize() + ci0,
+            dy, dyOff + n * c.outputSize() + co0, dw, row + ci0 * cout, cout);
+      } else {
+        weightsTileHalf8x2(xPixel.length, xPixel, dyPixel, x, xOff + n * c.inputSize(), r0, r1, r2, r3, r4, r5, r6, r7,
+            dy, dyOff + n * c.outputSize() + co0, dw, row + r0 * cout, row + r1 * cout, row + r2 * cout, row + r3 * cout, row + r4 * cout, row + r5 * cout, row + r6 * cout, row + r7 * cout);
+      }
     }
   }
 
@@ -1647,6 +1677,364 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     ((FloatVector) EXACT_HALF.cast(c101)).intoArray(out, o10 + 1 * HL);
     ((FloatVector) EXACT_HALF.cast(c110)).intoArray(out, o11);
     ((FloatVector) EXACT_HALF.cast(c111)).intoArray(out, o11 + 1 * HL);
+  }
+
+  /**
+   * 4 consecutive weight-gradient rows (input channels), as below: the broadcasts read one run of
+   * 4 floats, so C2 merges their bounds checks.
+   *
+   * 4 weight-gradient rows × 4 vectors, summed over the pixels {@code [0, count)} of one
+   * image that a tap keeps: pixel {@code q} reads {@code x[xBase + xPixel[q] + s_p]} and the vectors at
+   * {@code dy[dyBase + dyPixel[q]]}.
+   */
+  private static void weightsRows4x4(int count, int[] xPixel, int[] dyPixel, float[] x, int xBase,
+      float[] dy, int dyBase, float[] out, int o0, int rowStride) {
+    int o1 = o0 + 1 * rowStride;
+    int o2 = o0 + 2 * rowStride;
+    int o3 = o0 + 3 * rowStride;
+    FloatVector c00 = FloatVector.fromArray(S, out, o0);
+    FloatVector c01 = FloatVector.fromArray(S, out, o0 + 1 * L);
+    FloatVector c02 = FloatVector.fromArray(S, out, o0 + 2 * L);
+    FloatVector c03 = FloatVector.fromArray(S, out, o0 + 3 * L);
+    FloatVector c10 = FloatVector.fromArray(S, out, o1);
+    FloatVector c11 = FloatVector.fromArray(S, out, o1 + 1 * L);
+    FloatVector c12 = FloatVector.fromArray(S, out, o1 + 2 * L);
+    FloatVector c13 = FloatVector.fromArray(S, out, o1 + 3 * L);
+    FloatVector c20 = FloatVector.fromArray(S, out, o2);
+    FloatVector c21 = FloatVector.fromArray(S, out, o2 + 1 * L);
+    FloatVector c22 = FloatVector.fromArray(S, out, o2 + 2 * L);
+    FloatVector c23 = FloatVector.fromArray(S, out, o2 + 3 * L);
+    FloatVector c30 = FloatVector.fromArray(S, out, o3);
+    FloatVector c31 = FloatVector.fromArray(S, out, o3 + 1 * L);
+    FloatVector c32 = FloatVector.fromArray(S, out, o3 + 2 * L);
+    FloatVector c33 = FloatVector.fromArray(S, out, o3 + 3 * L);
+    for (int q = 0; q < count; q++) {
+      int xq = xBase + xPixel[q];
+      int dq = dyBase + dyPixel[q];
+      FloatVector w0 = FloatVector.fromArray(S, dy, dq);
+      FloatVector w1 = FloatVector.fromArray(S, dy, dq + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(S, dy, dq + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(S, dy, dq + 3 * L);
+      FloatVector x0 = FloatVector.broadcast(S, x[xq + 0]);
+      c00 = x0.fma(w0, c00);
+      c01 = x0.fma(w1, c01);
+      c02 = x0.fma(w2, c02);
+      c03 = x0.fma(w3, c03);
+      FloatVector x1 = FloatVector.broadcast(S, x[xq + 1]);
+      c10 = x1.fma(w0, c10);
+      c11 = x1.fma(w1, c11);
+      c12 = x1.fma(w2, c12);
+      c13 = x1.fma(w3, c13);
+      FloatVector x2 = FloatVector.broadcast(S, x[xq + 2]);
+      c20 = x2.fma(w0, c20);
+      c21 = x2.fma(w1, c21);
+      c22 = x2.fma(w2, c22);
+      c23 = x2.fma(w3, c23);
+      FloatVector x3 = FloatVector.broadcast(S, x[xq + 3]);
+      c30 = x3.fma(w0, c30);
+      c31 = x3.fma(w1, c31);
+      c32 = x3.fma(w2, c32);
+      c33 = x3.fma(w3, c33);
+    }
+    ((FloatVector) EXACT.cast(c00)).intoArray(out, o0);
+    ((FloatVector) EXACT.cast(c01)).intoArray(out, o0 + 1 * L);
+    ((FloatVector) EXACT.cast(c02)).intoArray(out, o0 + 2 * L);
+    ((FloatVector) EXACT.cast(c03)).intoArray(out, o0 + 3 * L);
+    ((FloatVector) EXACT.cast(c10)).intoArray(out, o1);
+    ((FloatVector) EXACT.cast(c11)).intoArray(out, o1 + 1 * L);
+    ((FloatVector) EXACT.cast(c12)).intoArray(out, o1 + 2 * L);
+    ((FloatVector) EXACT.cast(c13)).intoArray(out, o1 + 3 * L);
+    ((FloatVector) EXACT.cast(c20)).intoArray(out, o2);
+    ((FloatVector) EXACT.cast(c21)).intoArray(out, o2 + 1 * L);
+    ((FloatVector) EXACT.cast(c22)).intoArray(out, o2 + 2 * L);
+    ((FloatVector) EXACT.cast(c23)).intoArray(out, o2 + 3 * L);
+    ((FloatVector) EXACT.cast(c30)).intoArray(out, o3);
+    ((FloatVector) EXACT.cast(c31)).intoArray(out, o3 + 1 * L);
+    ((FloatVector) EXACT.cast(c32)).intoArray(out, o3 + 2 * L);
+    ((FloatVector) EXACT.cast(c33)).intoArray(out, o3 + 3 * L);
+  }
+
+  /**
+   * 8 consecutive weight-gradient rows (input channels), as below: the broadcasts read one run of
+   * 8 floats, so C2 merges their bounds checks.
+   *
+   * 8 weight-gradient rows × 2 vectors, summed over the pixels {@code [0, count)} of one
+   * image that a tap keeps: pixel {@code q} reads {@code x[xBase + xPixel[q] + s_p]} and the vectors at
+   * {@code dy[dyBase + dyPixel[q]]}.
+   */
+  private static void weightsRows8x2(int count, int[] xPixel, int[] dyPixel, float[] x, int xBase,
+      float[] dy, int dyBase, float[] out, int o0, int rowStride) {
+    int o1 = o0 + 1 * rowStride;
+    int o2 = o0 + 2 * rowStride;
+    int o3 = o0 + 3 * rowStride;
+    int o4 = o0 + 4 * rowStride;
+    int o5 = o0 + 5 * rowStride;
+    int o6 = o0 + 6 * rowStride;
+    int o7 = o0 + 7 * rowStride;
+    FloatVector c00 = FloatVector.fromArray(S, out, o0);
+    FloatVector c01 = FloatVector.fromArray(S, out, o0 + 1 * L);
+    FloatVector c10 = FloatVector.fromArray(S, out, o1);
+    FloatVector c11 = FloatVector.fromArray(S, out, o1 + 1 * L);
+    FloatVector c20 = FloatVector.fromArray(S, out, o2);
+    FloatVector c21 = FloatVector.fromArray(S, out, o2 + 1 * L);
+    FloatVector c30 = FloatVector.fromArray(S, out, o3);
+    FloatVector c31 = FloatVector.fromArray(S, out, o3 + 1 * L);
+    FloatVector c40 = FloatVector.fromArray(S, out, o4);
+    FloatVector c41 = FloatVector.fromArray(S, out, o4 + 1 * L);
+    FloatVector c50 = FloatVector.fromArray(S, out, o5);
+    FloatVector c51 = FloatVector.fromArray(S, out, o5 + 1 * L);
+    FloatVector c60 = FloatVector.fromArray(S, out, o6);
+    FloatVector c61 = FloatVector.fromArray(S, out, o6 + 1 * L);
+    FloatVector c70 = FloatVector.fromArray(S, out, o7);
+    FloatVector c71 = FloatVector.fromArray(S, out, o7 + 1 * L);
+    for (int q = 0; q < count; q++) {
+      int xq = xBase + xPixel[q];
+      int dq = dyBase + dyPixel[q];
+      FloatVector w0 = FloatVector.fromArray(S, dy, dq);
+      FloatVector w1 = FloatVector.fromArray(S, dy, dq + 1 * L);
+      FloatVector x0 = FloatVector.broadcast(S, x[xq + 0]);
+      c00 = x0.fma(w0, c00);
+      c01 = x0.fma(w1, c01);
+      FloatVector x1 = FloatVector.broadcast(S, x[xq + 1]);
+      c10 = x1.fma(w0, c10);
+      c11 = x1.fma(w1, c11);
+      FloatVector x2 = FloatVector.broadcast(S, x[xq + 2]);
+      c20 = x2.fma(w0, c20);
+      c21 = x2.fma(w1, c21);
+      FloatVector x3 = FloatVector.broadcast(S, x[xq + 3]);
+      c30 = x3.fma(w0, c30);
+      c31 = x3.fma(w1, c31);
+      FloatVector x4 = FloatVector.broadcast(S, x[xq + 4]);
+      c40 = x4.fma(w0, c40);
+      c41 = x4.fma(w1, c41);
+      FloatVector x5 = FloatVector.broadcast(S, x[xq + 5]);
+      c50 = x5.fma(w0, c50);
+      c51 = x5.fma(w1, c51);
+      FloatVector x6 = FloatVector.broadcast(S, x[xq + 6]);
+      c60 = x6.fma(w0, c60);
+      c61 = x6.fma(w1, c61);
+      FloatVector x7 = FloatVector.broadcast(S, x[xq + 7]);
+      c70 = x7.fma(w0, c70);
+      c71 = x7.fma(w1, c71);
+    }
+    ((FloatVector) EXACT.cast(c00)).intoArray(out, o0);
+    ((FloatVector) EXACT.cast(c01)).intoArray(out, o0 + 1 * L);
+    ((FloatVector) EXACT.cast(c10)).intoArray(out, o1);
+    ((FloatVector) EXACT.cast(c11)).intoArray(out, o1 + 1 * L);
+    ((FloatVector) EXACT.cast(c20)).intoArray(out, o2);
+    ((FloatVector) EXACT.cast(c21)).intoArray(out, o2 + 1 * L);
+    ((FloatVector) EXACT.cast(c30)).intoArray(out, o3);
+    ((FloatVector) EXACT.cast(c31)).intoArray(out, o3 + 1 * L);
+    ((FloatVector) EXACT.cast(c40)).intoArray(out, o4);
+    ((FloatVector) EXACT.cast(c41)).intoArray(out, o4 + 1 * L);
+    ((FloatVector) EXACT.cast(c50)).intoArray(out, o5);
+    ((FloatVector) EXACT.cast(c51)).intoArray(out, o5 + 1 * L);
+    ((FloatVector) EXACT.cast(c60)).intoArray(out, o6);
+    ((FloatVector) EXACT.cast(c61)).intoArray(out, o6 + 1 * L);
+    ((FloatVector) EXACT.cast(c70)).intoArray(out, o7);
+    ((FloatVector) EXACT.cast(c71)).intoArray(out, o7 + 1 * L);
+  }
+
+  /**
+   * 6 consecutive weight-gradient rows (input channels), as below: the broadcasts read one run of
+   * 6 floats, so C2 merges their bounds checks.
+   *
+   * 6 weight-gradient rows × 2 vectors, summed over the pixels {@code [0, count)} of one
+   * image that a tap keeps: pixel {@code q} reads {@code x[xBase + xPixel[q] + s_p]} and the vectors at
+   * {@code dy[dyBase + dyPixel[q]]}.
+   */
+  private static void weightsRows6x2(int count, int[] xPixel, int[] dyPixel, float[] x, int xBase,
+      float[] dy, int dyBase, float[] out, int o0, int rowStride) {
+    int o1 = o0 + 1 * rowStride;
+    int o2 = o0 + 2 * rowStride;
+    int o3 = o0 + 3 * rowStride;
+    int o4 = o0 + 4 * rowStride;
+    int o5 = o0 + 5 * rowStride;
+    FloatVector c00 = FloatVector.fromArray(S, out, o0);
+    FloatVector c01 = FloatVector.fromArray(S, out, o0 + 1 * L);
+    FloatVector c10 = FloatVector.fromArray(S, out, o1);
+    FloatVector c11 = FloatVector.fromArray(S, out, o1 + 1 * L);
+    FloatVector c20 = FloatVector.fromArray(S, out, o2);
+    FloatVector c21 = FloatVector.fromArray(S, out, o2 + 1 * L);
+    FloatVector c30 = FloatVector.fromArray(S, out, o3);
+    FloatVector c31 = FloatVector.fromArray(S, out, o3 + 1 * L);
+    FloatVector c40 = FloatVector.fromArray(S, out, o4);
+    FloatVector c41 = FloatVector.fromArray(S, out, o4 + 1 * L);
+    FloatVector c50 = FloatVector.fromArray(S, out, o5);
+    FloatVector c51 = FloatVector.fromArray(S, out, o5 + 1 * L);
+    for (int q = 0; q < count; q++) {
+      int xq = xBase + xPixel[q];
+      int dq = dyBase + dyPixel[q];
+      FloatVector w0 = FloatVector.fromArray(S, dy, dq);
+      FloatVector w1 = FloatVector.fromArray(S, dy, dq + 1 * L);
+      FloatVector x0 = FloatVector.broadcast(S, x[xq + 0]);
+      c00 = x0.fma(w0, c00);
+      c01 = x0.fma(w1, c01);
+      FloatVector x1 = FloatVector.broadcast(S, x[xq + 1]);
+      c10 = x1.fma(w0, c10);
+      c11 = x1.fma(w1, c11);
+      FloatVector x2 = FloatVector.broadcast(S, x[xq + 2]);
+      c20 = x2.fma(w0, c20);
+      c21 = x2.fma(w1, c21);
+      FloatVector x3 = FloatVector.broadcast(S, x[xq + 3]);
+      c30 = x3.fma(w0, c30);
+      c31 = x3.fma(w1, c31);
+      FloatVector x4 = FloatVector.broadcast(S, x[xq + 4]);
+      c40 = x4.fma(w0, c40);
+      c41 = x4.fma(w1, c41);
+      FloatVector x5 = FloatVector.broadcast(S, x[xq + 5]);
+      c50 = x5.fma(w0, c50);
+      c51 = x5.fma(w1, c51);
+    }
+    ((FloatVector) EXACT.cast(c00)).intoArray(out, o0);
+    ((FloatVector) EXACT.cast(c01)).intoArray(out, o0 + 1 * L);
+    ((FloatVector) EXACT.cast(c10)).intoArray(out, o1);
+    ((FloatVector) EXACT.cast(c11)).intoArray(out, o1 + 1 * L);
+    ((FloatVector) EXACT.cast(c20)).intoArray(out, o2);
+    ((FloatVector) EXACT.cast(c21)).intoArray(out, o2 + 1 * L);
+    ((FloatVector) EXACT.cast(c30)).intoArray(out, o3);
+    ((FloatVector) EXACT.cast(c31)).intoArray(out, o3 + 1 * L);
+    ((FloatVector) EXACT.cast(c40)).intoArray(out, o4);
+    ((FloatVector) EXACT.cast(c41)).intoArray(out, o4 + 1 * L);
+    ((FloatVector) EXACT.cast(c50)).intoArray(out, o5);
+    ((FloatVector) EXACT.cast(c51)).intoArray(out, o5 + 1 * L);
+  }
+
+  /**
+   * 8 consecutive weight-gradient rows (input channels), as below: the broadcasts read one run of
+   * 8 floats, so C2 merges their bounds checks.
+   *
+   * 8 weight-gradient rows × 1 vector, summed over the pixels {@code [0, count)} of one
+   * image that a tap keeps: pixel {@code q} reads {@code x[xBase + xPixel[q] + s_p]} and the vectors at
+   * {@code dy[dyBase + dyPixel[q]]}.
+   */
+  private static void weightsRows8x1(int count, int[] xPixel, int[] dyPixel, float[] x, int xBase,
+      float[] dy, int dyBase, float[] out, int o0, int rowStride) {
+    int o1 = o0 + 1 * rowStride;
+    int o2 = o0 + 2 * rowStride;
+    int o3 = o0 + 3 * rowStride;
+    int o4 = o0 + 4 * rowStride;
+    int o5 = o0 + 5 * rowStride;
+    int o6 = o0 + 6 * rowStride;
+    int o7 = o0 + 7 * rowStride;
+    FloatVector c00 = FloatVector.fromArray(S, out, o0);
+    FloatVector c10 = FloatVector.fromArray(S, out, o1);
+    FloatVector c20 = FloatVector.fromArray(S, out, o2);
+    FloatVector c30 = FloatVector.fromArray(S, out, o3);
+    FloatVector c40 = FloatVector.fromArray(S, out, o4);
+    FloatVector c50 = FloatVector.fromArray(S, out, o5);
+    FloatVector c60 = FloatVector.fromArray(S, out, o6);
+    FloatVector c70 = FloatVector.fromArray(S, out, o7);
+    for (int q = 0; q < count; q++) {
+      int xq = xBase + xPixel[q];
+      int dq = dyBase + dyPixel[q];
+      FloatVector w0 = FloatVector.fromArray(S, dy, dq);
+      FloatVector x0 = FloatVector.broadcast(S, x[xq + 0]);
+      c00 = x0.fma(w0, c00);
+      FloatVector x1 = FloatVector.broadcast(S, x[xq + 1]);
+      c10 = x1.fma(w0, c10);
+      FloatVector x2 = FloatVector.broadcast(S, x[xq + 2]);
+      c20 = x2.fma(w0, c20);
+      FloatVector x3 = FloatVector.broadcast(S, x[xq + 3]);
+      c30 = x3.fma(w0, c30);
+      FloatVector x4 = FloatVector.broadcast(S, x[xq + 4]);
+      c40 = x4.fma(w0, c40);
+      FloatVector x5 = FloatVector.broadcast(S, x[xq + 5]);
+      c50 = x5.fma(w0, c50);
+      FloatVector x6 = FloatVector.broadcast(S, x[xq + 6]);
+      c60 = x6.fma(w0, c60);
+      FloatVector x7 = FloatVector.broadcast(S, x[xq + 7]);
+      c70 = x7.fma(w0, c70);
+    }
+    ((FloatVector) EXACT.cast(c00)).intoArray(out, o0);
+    ((FloatVector) EXACT.cast(c10)).intoArray(out, o1);
+    ((FloatVector) EXACT.cast(c20)).intoArray(out, o2);
+    ((FloatVector) EXACT.cast(c30)).intoArray(out, o3);
+    ((FloatVector) EXACT.cast(c40)).intoArray(out, o4);
+    ((FloatVector) EXACT.cast(c50)).intoArray(out, o5);
+    ((FloatVector) EXACT.cast(c60)).intoArray(out, o6);
+    ((FloatVector) EXACT.cast(c70)).intoArray(out, o7);
+  }
+
+  /**
+   * 8 consecutive weight-gradient rows (input channels), as below: the broadcasts read one run of
+   * 8 floats, so C2 merges their bounds checks.
+   *
+   * 8 weight-gradient rows × 2 256-bit vectors, summed over the pixels {@code [0, count)} of one
+   * image that a tap keeps: pixel {@code q} reads {@code x[xBase + xPixel[q] + s_p]} and the vectors at
+   * {@code dy[dyBase + dyPixel[q]]}.
+   */
+  private static void weightsRowsHalf8x2(int count, int[] xPixel, int[] dyPixel, float[] x, int xBase,
+      float[] dy, int dyBase, float[] out, int o0, int rowStride) {
+    int o1 = o0 + 1 * rowStride;
+    int o2 = o0 + 2 * rowStride;
+    int o3 = o0 + 3 * rowStride;
+    int o4 = o0 + 4 * rowStride;
+    int o5 = o0 + 5 * rowStride;
+    int o6 = o0 + 6 * rowStride;
+    int o7 = o0 + 7 * rowStride;
+    FloatVector c00 = FloatVector.fromArray(HALF, out, o0);
+    FloatVector c01 = FloatVector.fromArray(HALF, out, o0 + 1 * HL);
+    FloatVector c10 = FloatVector.fromArray(HALF, out, o1);
+    FloatVector c11 = FloatVector.fromArray(HALF, out, o1 + 1 * HL);
+    FloatVector c20 = FloatVector.fromArray(HALF, out, o2);
+    FloatVector c21 = FloatVector.fromArray(HALF, out, o2 + 1 * HL);
+    FloatVector c30 = FloatVector.fromArray(HALF, out, o3);
+    FloatVector c31 = FloatVector.fromArray(HALF, out, o3 + 1 * HL);
+    FloatVector c40 = FloatVector.fromArray(HALF, out, o4);
+    FloatVector c41 = FloatVector.fromArray(HALF, out, o4 + 1 * HL);
+    FloatVector c50 = FloatVector.fromArray(HALF, out, o5);
+    FloatVector c51 = FloatVector.fromArray(HALF, out, o5 + 1 * HL);
+    FloatVector c60 = FloatVector.fromArray(HALF, out, o6);
+    FloatVector c61 = FloatVector.fromArray(HALF, out, o6 + 1 * HL);
+    FloatVector c70 = FloatVector.fromArray(HALF, out, o7);
+    FloatVector c71 = FloatVector.fromArray(HALF, out, o7 + 1 * HL);
+    for (int q = 0; q < count; q++) {
+      int xq = xBase + xPixel[q];
+      int dq = dyBase + dyPixel[q];
+      FloatVector w0 = FloatVector.fromArray(HALF, dy, dq);
+      FloatVector w1 = FloatVector.fromArray(HALF, dy, dq + 1 * HL);
+      FloatVector x0 = FloatVector.broadcast(HALF, x[xq + 0]);
+      c00 = x0.fma(w0, c00);
+      c01 = x0.fma(w1, c01);
+      FloatVector x1 = FloatVector.broadcast(HALF, x[xq + 1]);
+      c10 = x1.fma(w0, c10);
+      c11 = x1.fma(w1, c11);
+      FloatVector x2 = FloatVector.broadcast(HALF, x[xq + 2]);
+      c20 = x2.fma(w0, c20);
+      c21 = x2.fma(w1, c21);
+      FloatVector x3 = FloatVector.broadcast(HALF, x[xq + 3]);
+      c30 = x3.fma(w0, c30);
+      c31 = x3.fma(w1, c31);
+      FloatVector x4 = FloatVector.broadcast(HALF, x[xq + 4]);
+      c40 = x4.fma(w0, c40);
+      c41 = x4.fma(w1, c41);
+      FloatVector x5 = FloatVector.broadcast(HALF, x[xq + 5]);
+      c50 = x5.fma(w0, c50);
+      c51 = x5.fma(w1, c51);
+      FloatVector x6 = FloatVector.broadcast(HALF, x[xq + 6]);
+      c60 = x6.fma(w0, c60);
+      c61 = x6.fma(w1, c61);
+      FloatVector x7 = FloatVector.broadcast(HALF, x[xq + 7]);
+      c70 = x7.fma(w0, c70);
+      c71 = x7.fma(w1, c71);
+    }
+    ((FloatVector) EXACT_HALF.cast(c00)).intoArray(out, o0);
+    ((FloatVector) EXACT_HALF.cast(c01)).intoArray(out, o0 + 1 * HL);
+    ((FloatVector) EXACT_HALF.cast(c10)).intoArray(out, o1);
+    ((FloatVector) EXACT_HALF.cast(c11)).intoArray(out, o1 + 1 * HL);
+    ((FloatVector) EXACT_HALF.cast(c20)).intoArray(out, o2);
+    ((FloatVector) EXACT_HALF.cast(c21)).intoArray(out, o2 + 1 * HL);
+    ((FloatVector) EXACT_HALF.cast(c30)).intoArray(out, o3);
+    ((FloatVector) EXACT_HALF.cast(c31)).intoArray(out, o3 + 1 * HL);
+    ((FloatVector) EXACT_HALF.cast(c40)).intoArray(out, o4);
+    ((FloatVector) EXACT_HALF.cast(c41)).intoArray(out, o4 + 1 * HL);
+    ((FloatVector) EXACT_HALF.cast(c50)).intoArray(out, o5);
+    ((FloatVector) EXACT_HALF.cast(c51)).intoArray(out, o5 + 1 * HL);
+    ((FloatVector) EXACT_HALF.cast(c60)).intoArray(out, o6);
+    ((FloatVector) EXACT_HALF.cast(c61)).intoArray(out, o6 + 1 * HL);
+    ((FloatVector) EXACT_HALF.cast(c70)).intoArray(out, o7);
+    ((FloatVector) EXACT_HALF.cast(c71)).intoArray(out, o7 + 1 * HL);
   }
 
   /**
