@@ -395,8 +395,11 @@ public final class Kernels {
 
   /** The float kernels of convolutional networks; the same choice as {@link #PROVIDER}. */
   static final SpatialFloatProvider SPATIAL = chooseSpatialProvider();
-  /** Per-channel and pooling passes with fewer elements than this stay on the calling thread. */
-  static final long SPATIAL_ELEMENTWISE_THRESHOLD = 1L << 16;
+  /**
+   * Per-channel and pooling passes with fewer elements than this stay on the calling thread: they
+   * are bound by memory, and a split costs a handoff.
+   */
+  static final long SPATIAL_ELEMENTWISE_THRESHOLD = 1L << 18;
   /** PyTorch's batch-normalization defaults. */
   public static final double BATCH_NORM_MOMENTUM = 0.1;
   public static final double BATCH_NORM_EPSILON = 1e-5;
@@ -434,6 +437,12 @@ public final class Kernels {
 
   private int spatialParts(long work, long threshold) {
     return workers == null || work < threshold ? 1 : threads;
+  }
+
+  /** Per-channel sums split by whole vectors of channels: worth it from two vectors per thread. */
+  private boolean splitsByChannel(int rows, int channels) {
+    return spatialParts((long) rows * channels, SPATIAL_ELEMENTWISE_THRESHOLD) > 1
+        && channels >= 2 * SPATIAL.vectorLength();
   }
 
   /** Runs the job the caller just set, holding {@link #spatialJob}'s lock. */
@@ -524,7 +533,7 @@ public final class Kernels {
     checkSpan("running mean", running.length, runningMeanOff, channels);
     checkSpan("running variance", running.length, runningVarOff, channels);
     checkSpan("saved", saved.length, savedOff, batchNormScratchSize(channels));
-    if (spatialParts((long) rows * channels, SPATIAL_ELEMENTWISE_THRESHOLD) == 1) {
+    if (!splitsByChannel(rows, channels)) {
       SPATIAL.batchNormMoments(rows, channels, x, xOff, saved, savedOff, 0, 1);
     } else {
       synchronized (spatialJob) {
@@ -637,8 +646,7 @@ public final class Kernels {
     checkSpan("dγ", gradients.length, dGammaOff, channels);
     checkSpan("dβ", gradients.length, dBetaOff, channels);
     checkSpan("dx", dx.length, dxOff, size);
-    boolean split = spatialParts(size, SPATIAL_ELEMENTWISE_THRESHOLD) > 1;
-    if (split) {
+    if (splitsByChannel(rows, channels)) {
       synchronized (spatialJob) {
         runSpatial(spatialJob.normSums(rows, channels, x, xOff, saved, savedOff, out, outOff, grad, gradOff, g));
       }
@@ -654,7 +662,7 @@ public final class Kernels {
       saved[savedOff + 2 * channels + c] = sum / rows;
       saved[savedOff + 3 * channels + c] = dGamma * istd / rows;
     }
-    if (split) {
+    if (spatialParts(size, SPATIAL_ELEMENTWISE_THRESHOLD) > 1) {
       synchronized (spatialJob) {
         runSpatial(spatialJob.normInput(rows, channels, x, xOff, saved, savedOff, params, gammaOff, grad, gradOff, dx,
             dxOff, accumulate));

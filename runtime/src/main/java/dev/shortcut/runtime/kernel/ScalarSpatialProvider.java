@@ -14,6 +14,11 @@ final class ScalarSpatialProvider implements SpatialFloatProvider {
     return "scalar";
   }
 
+  @Override
+  public int vectorLength() {
+    return 1;
+  }
+
   /** The first index of share {@code part} when {@code total} items are split in {@code parts}. */
   static int share(int total, int part, int parts) {
     return (int) ((long) total * part / parts);

@@ -16,6 +16,9 @@ interface SpatialFloatProvider {
   /** Name for logs. */
   String name();
 
+  /** Floats per vector (1 for the scalar reference): per-channel sums split by whole vectors. */
+  int vectorLength();
+
   /** {@code y = x ⊛ w}. */
   void conv2d(ConvShape c, int batch, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff, int part,
       int parts);

@@ -100,6 +100,11 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     return "vector (" + S.vectorBitSize() + "-bit)";
   }
 
+  @Override
+  public int vectorLength() {
+    return L;
+  }
+
   private static int share(int total, int part, int parts) {
     return ScalarSpatialProvider.share(total, part, parts);
   }

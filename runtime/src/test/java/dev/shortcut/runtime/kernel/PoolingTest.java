@@ -234,7 +234,7 @@ class PoolingTest {
   void threadedPoolingIsBitIdenticalAndAllocatesNothing() {
     SplittableRandom r = new SplittableRandom(4);
     PoolShape p = PoolShape.of(64, 28, 28, 3, 2, 1);
-    int batch = 3;
+    int batch = 6;
     assertTrue((long) batch * p.inputSize() >= Kernels.SPATIAL_ELEMENTWISE_THRESHOLD);
     float[] x = randomFloats(r, batch * p.inputSize());
     float[] dy = randomFloats(r, batch * p.outputSize());
