@@ -46,7 +46,7 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
   /** Images per block: source and output of a block fit in about 256 KiB of cache. */
   private static final int BLOCK_FLOATS = 1 << 16;
   /** Rows per partial sum of batch statistics: short float sums, added up in a fixed order. */
-  static final int CHUNK = 256;
+  private static final int CHUNK = 256;
   private static final float LEAKY = (float) Activation.LEAKY_SLOPE;
   /** The species' vector class: casting a merged vector to it restores the exact type C2 needs. */
   private static final Class<?> EXACT = S.vectorType();
@@ -179,7 +179,7 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     while (cd - d0 >= L) {
       int vectors = vectorsPerTile((cd - d0) / L);
       if (vectors == 4) {
-        gather6x4(plan, g, lo, hi, src, srcOff, w, wOff, out, outOff, d0, accumulate);
+        gather4x4(plan, g, lo, hi, src, srcOff, w, wOff, out, outOff, d0, accumulate);
       } else if (vectors == 2 && WIDE) {
         gather8x2(plan, g, lo, hi, src, srcOff, w, wOff, out, outOff, d0, accumulate);
       } else if (vectors == 2) {
@@ -259,9 +259,10 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
 
   /**
    * Output-channel vectors per tile, out of {@code vectors} left: on AVX-512, tiles of 4 pixels ×
-   * 4 vectors, 8 × 2, and 8 × 2 half vectors; below 512 bits (16 registers) 6 × 2 and 12 × 1. No
-   * tile has more than 16 accumulators: larger ones measured no faster, and their compilation
-   * came near C2's node limit (past it C2 gives up, and the interpreter boxes every vector).
+   * 4 vectors, 8 × 2, and 12 × 2 half vectors (8 × 2 for the weight gradient); below 512 bits (16
+   * registers) 6 × 2 and 12 × 1 (8 × 1). Tiles keep to 16 accumulators, except the half one
+   * that needs 24 to outrun its broadcasts: a 6 × 4 tile measured no faster than 4 × 4, and
+   * large tiles bring C2 near its node limits (past them it gives up, and the vectors box).
    */
   private static int vectorsPerTile(int vectors) {
     return WIDE && vectors >= 4 ? 4 : vectors >= 2 ? 2 : 1;
@@ -813,55 +814,6 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     }
   }
 
-  /** Pixels {@code [lo, hi)} of a class, output channels {@code [d0, d0 + 4·L)}, in tiles of 6 pixels. */
-  private static void gather6x4(GatherPlan plan, GatherPlan.Group g, int lo, int hi, float[] src, int srcOff,
-      float[] w, int wOff, float[] out, int outOff, int d0, boolean accumulate) {
-    int cs = plan.srcChannels;
-    int cd = plan.outChannels;
-    int srcImage = plan.srcHeight * plan.srcWidth * cs;
-    int outImage = plan.outHeight * plan.outWidth * cd;
-    int count = g.rowTaps * cs;
-    int block = cs * cd;
-    for (int i = lo; i < hi; i += 6) {
-      // A short last tile repeats its last pixel: same inputs, same value, stored twice.
-      int m0 = i;
-      int n0 = m0 / g.members;
-      m0 -= n0 * g.members;
-      int m1 = Math.min(i + 1, hi - 1);
-      int n1 = m1 / g.members;
-      m1 -= n1 * g.members;
-      int m2 = Math.min(i + 2, hi - 1);
-      int n2 = m2 / g.members;
-      m2 -= n2 * g.members;
-      int m3 = Math.min(i + 3, hi - 1);
-      int n3 = m3 / g.members;
-      m3 -= n3 * g.members;
-      int m4 = Math.min(i + 4, hi - 1);
-      int n4 = m4 / g.members;
-      m4 -= n4 * g.members;
-      int m5 = Math.min(i + 5, hi - 1);
-      int n5 = m5 / g.members;
-      m5 -= n5 * g.members;
-      int s0 = srcOff + n0 * srcImage + g.srcPixel[m0] * cs;
-      int s1 = srcOff + n1 * srcImage + g.srcPixel[m1] * cs;
-      int s2 = srcOff + n2 * srcImage + g.srcPixel[m2] * cs;
-      int s3 = srcOff + n3 * srcImage + g.srcPixel[m3] * cs;
-      int s4 = srcOff + n4 * srcImage + g.srcPixel[m4] * cs;
-      int s5 = srcOff + n5 * srcImage + g.srcPixel[m5] * cs;
-      int o0 = outOff + n0 * outImage + g.outPixel[m0] * cd + d0;
-      int o1 = outOff + n1 * outImage + g.outPixel[m1] * cd + d0;
-      int o2 = outOff + n2 * outImage + g.outPixel[m2] * cd + d0;
-      int o3 = outOff + n3 * outImage + g.outPixel[m3] * cd + d0;
-      int o4 = outOff + n4 * outImage + g.outPixel[m4] * cd + d0;
-      int o5 = outOff + n5 * outImage + g.outPixel[m5] * cd + d0;
-      for (int t = 0; t < g.tapBlock.length; t++) {
-        int shift = g.tapShift[t] * cs;
-        gatherTile6x4(count, src, s0 + shift, s1 + shift, s2 + shift, s3 + shift, s4 + shift, s5 + shift,
-            w, wOff + g.tapBlock[t] * block + d0, cd, out, o0, o1, o2, o3, o4, o5, accumulate || t > 0);
-      }
-    }
-  }
-
   /** Pixels {@code [lo, hi)} of a class, output channels {@code [d0, d0 + 2·L)}, in tiles of 8 pixels. */
   private static void gather8x2(GatherPlan plan, GatherPlan.Group g, int lo, int hi, float[] src, int srcOff,
       float[] w, int wOff, float[] out, int outOff, int d0, boolean accumulate) {
@@ -1328,95 +1280,6 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     ((FloatVector) EXACT.cast(c31)).intoArray(out, o3 + 1 * L);
     ((FloatVector) EXACT.cast(c32)).intoArray(out, o3 + 2 * L);
     ((FloatVector) EXACT.cast(c33)).intoArray(out, o3 + 3 * L);
-  }
-
-  /** 6 pixels × 4 vectors: 24 accumulators over one flat loop along a tap row. */
-  private static void gatherTile6x4(int count, float[] src, int s0, int s1, int s2, int s3, int s4, int s5,
-      float[] w, int wi, int wStride, float[] out, int o0, int o1, int o2, int o3, int o4, int o5, boolean acc) {
-    FloatVector c00 = acc ? FloatVector.fromArray(S, out, o0) : FloatVector.zero(S);
-    FloatVector c01 = acc ? FloatVector.fromArray(S, out, o0 + 1 * L) : FloatVector.zero(S);
-    FloatVector c02 = acc ? FloatVector.fromArray(S, out, o0 + 2 * L) : FloatVector.zero(S);
-    FloatVector c03 = acc ? FloatVector.fromArray(S, out, o0 + 3 * L) : FloatVector.zero(S);
-    FloatVector c10 = acc ? FloatVector.fromArray(S, out, o1) : FloatVector.zero(S);
-    FloatVector c11 = acc ? FloatVector.fromArray(S, out, o1 + 1 * L) : FloatVector.zero(S);
-    FloatVector c12 = acc ? FloatVector.fromArray(S, out, o1 + 2 * L) : FloatVector.zero(S);
-    FloatVector c13 = acc ? FloatVector.fromArray(S, out, o1 + 3 * L) : FloatVector.zero(S);
-    FloatVector c20 = acc ? FloatVector.fromArray(S, out, o2) : FloatVector.zero(S);
-    FloatVector c21 = acc ? FloatVector.fromArray(S, out, o2 + 1 * L) : FloatVector.zero(S);
-    FloatVector c22 = acc ? FloatVector.fromArray(S, out, o2 + 2 * L) : FloatVector.zero(S);
-    FloatVector c23 = acc ? FloatVector.fromArray(S, out, o2 + 3 * L) : FloatVector.zero(S);
-    FloatVector c30 = acc ? FloatVector.fromArray(S, out, o3) : FloatVector.zero(S);
-    FloatVector c31 = acc ? FloatVector.fromArray(S, out, o3 + 1 * L) : FloatVector.zero(S);
-    FloatVector c32 = acc ? FloatVector.fromArray(S, out, o3 + 2 * L) : FloatVector.zero(S);
-    FloatVector c33 = acc ? FloatVector.fromArray(S, out, o3 + 3 * L) : FloatVector.zero(S);
-    FloatVector c40 = acc ? FloatVector.fromArray(S, out, o4) : FloatVector.zero(S);
-    FloatVector c41 = acc ? FloatVector.fromArray(S, out, o4 + 1 * L) : FloatVector.zero(S);
-    FloatVector c42 = acc ? FloatVector.fromArray(S, out, o4 + 2 * L) : FloatVector.zero(S);
-    FloatVector c43 = acc ? FloatVector.fromArray(S, out, o4 + 3 * L) : FloatVector.zero(S);
-    FloatVector c50 = acc ? FloatVector.fromArray(S, out, o5) : FloatVector.zero(S);
-    FloatVector c51 = acc ? FloatVector.fromArray(S, out, o5 + 1 * L) : FloatVector.zero(S);
-    FloatVector c52 = acc ? FloatVector.fromArray(S, out, o5 + 2 * L) : FloatVector.zero(S);
-    FloatVector c53 = acc ? FloatVector.fromArray(S, out, o5 + 3 * L) : FloatVector.zero(S);
-    for (int q = 0; q < count; q++, wi += wStride) {
-      FloatVector w0 = FloatVector.fromArray(S, w, wi);
-      FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * L);
-      FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * L);
-      FloatVector w3 = FloatVector.fromArray(S, w, wi + 3 * L);
-      FloatVector x0 = FloatVector.broadcast(S, src[s0 + q]);
-      c00 = x0.fma(w0, c00);
-      c01 = x0.fma(w1, c01);
-      c02 = x0.fma(w2, c02);
-      c03 = x0.fma(w3, c03);
-      FloatVector x1 = FloatVector.broadcast(S, src[s1 + q]);
-      c10 = x1.fma(w0, c10);
-      c11 = x1.fma(w1, c11);
-      c12 = x1.fma(w2, c12);
-      c13 = x1.fma(w3, c13);
-      FloatVector x2 = FloatVector.broadcast(S, src[s2 + q]);
-      c20 = x2.fma(w0, c20);
-      c21 = x2.fma(w1, c21);
-      c22 = x2.fma(w2, c22);
-      c23 = x2.fma(w3, c23);
-      FloatVector x3 = FloatVector.broadcast(S, src[s3 + q]);
-      c30 = x3.fma(w0, c30);
-      c31 = x3.fma(w1, c31);
-      c32 = x3.fma(w2, c32);
-      c33 = x3.fma(w3, c33);
-      FloatVector x4 = FloatVector.broadcast(S, src[s4 + q]);
-      c40 = x4.fma(w0, c40);
-      c41 = x4.fma(w1, c41);
-      c42 = x4.fma(w2, c42);
-      c43 = x4.fma(w3, c43);
-      FloatVector x5 = FloatVector.broadcast(S, src[s5 + q]);
-      c50 = x5.fma(w0, c50);
-      c51 = x5.fma(w1, c51);
-      c52 = x5.fma(w2, c52);
-      c53 = x5.fma(w3, c53);
-    }
-    ((FloatVector) EXACT.cast(c00)).intoArray(out, o0);
-    ((FloatVector) EXACT.cast(c01)).intoArray(out, o0 + 1 * L);
-    ((FloatVector) EXACT.cast(c02)).intoArray(out, o0 + 2 * L);
-    ((FloatVector) EXACT.cast(c03)).intoArray(out, o0 + 3 * L);
-    ((FloatVector) EXACT.cast(c10)).intoArray(out, o1);
-    ((FloatVector) EXACT.cast(c11)).intoArray(out, o1 + 1 * L);
-    ((FloatVector) EXACT.cast(c12)).intoArray(out, o1 + 2 * L);
-    ((FloatVector) EXACT.cast(c13)).intoArray(out, o1 + 3 * L);
-    ((FloatVector) EXACT.cast(c20)).intoArray(out, o2);
-    ((FloatVector) EXACT.cast(c21)).intoArray(out, o2 + 1 * L);
-    ((FloatVector) EXACT.cast(c22)).intoArray(out, o2 + 2 * L);
-    ((FloatVector) EXACT.cast(c23)).intoArray(out, o2 + 3 * L);
-    ((FloatVector) EXACT.cast(c30)).intoArray(out, o3);
-    ((FloatVector) EXACT.cast(c31)).intoArray(out, o3 + 1 * L);
-    ((FloatVector) EXACT.cast(c32)).intoArray(out, o3 + 2 * L);
-    ((FloatVector) EXACT.cast(c33)).intoArray(out, o3 + 3 * L);
-    ((FloatVector) EXACT.cast(c40)).intoArray(out, o4);
-    ((FloatVector) EXACT.cast(c41)).intoArray(out, o4 + 1 * L);
-    ((FloatVector) EXACT.cast(c42)).intoArray(out, o4 + 2 * L);
-    ((FloatVector) EXACT.cast(c43)).intoArray(out, o4 + 3 * L);
-    ((FloatVector) EXACT.cast(c50)).intoArray(out, o5);
-    ((FloatVector) EXACT.cast(c51)).intoArray(out, o5 + 1 * L);
-    ((FloatVector) EXACT.cast(c52)).intoArray(out, o5 + 2 * L);
-    ((FloatVector) EXACT.cast(c53)).intoArray(out, o5 + 3 * L);
   }
 
   /** 8 pixels × 2 vectors: 16 accumulators over one flat loop along a tap row. */
