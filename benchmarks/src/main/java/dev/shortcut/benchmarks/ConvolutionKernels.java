@@ -57,6 +57,11 @@ public final class ConvolutionKernels {
         ConvShape.of(32, 16, 16, 32, 3, 1, 1),
         ConvShape.of(32, 16, 16, 64, 3, 2, 1),
         ConvShape.of(64, 8, 8, 64, 3, 1, 1));
+    // Every kernel compiled before any figure: the first measured shape would otherwise time the
+    // interpreter while C2 still works on the tiles.
+    for (ConvShape c : shapes) {
+      measure(c, 2, Kernels.singleThreaded(), 0.1);
+    }
     System.out.println("shape | batch | threads | forward GFLOP/s median [best] (% of peak, median) | input gradient"
         + " | weight gradient");
     for (ConvShape c : shapes) {

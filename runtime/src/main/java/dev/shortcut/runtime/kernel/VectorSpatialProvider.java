@@ -394,10 +394,9 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     int r1 = share(rows, part + 1, parts);
     if (pad == null) {
       int end = channels / L * L;
-      for (int r = r0; r < r1; r++) {
-        int i = r * channels;
-        normalizeVectors(0, end, channels, x, xOff + i, saved, savedOff, params, gammaOff, betaOff, shortcut,
-            shortcutOff + i, out, outOff + i, g);
+      for (int c = 0; c < end; c += L) {
+        normalizeColumn(c, r0, r1, channels, x, xOff, saved, savedOff, params, gammaOff, betaOff, shortcut,
+            shortcutOff + r0 * channels + c, channels, out, outOff, g);
       }
       if (end < channels) {
         ScalarSpatialProvider.normalize(r0, r1, channels, end, channels, x, xOff, saved, savedOff, params,
@@ -405,21 +404,27 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
       }
       return;
     }
-    // Option A: channels below inChannels add the subsampled input, the others add nothing.
+    // Option A, one output row at a time (along it the subsampled input has a fixed stride):
+    // channels below inChannels add the input, the others add nothing.
     int cin = pad.inChannels();
     int withShortcut = cin / L * L;
     int withoutShortcut = cin + (channels - cin) / L * L;
     int pixels = pad.outHeight() * pad.outWidth();
-    for (int r = r0; r < r1; r++) {
-      int i = r * channels;
+    for (int r = r0; r < r1; ) {
       int n = r / pixels;
       int h = r % pixels / pad.outWidth();
       int w = r % pad.outWidth();
+      int end = Math.min(r1, r - w + pad.outWidth());
       int in = shortcutOff + ((n * pad.inHeight() + h * pad.stride()) * pad.inWidth() + w * pad.stride()) * cin;
-      normalizeVectors(0, withShortcut, channels, x, xOff + i, saved, savedOff, params, gammaOff, betaOff,
-          shortcut, in, out, outOff + i, g);
-      normalizeVectors(cin, withoutShortcut, channels, x, xOff + i, saved, savedOff, params, gammaOff, betaOff,
-          null, 0, out, outOff + i, g);
+      for (int c = 0; c < withShortcut; c += L) {
+        normalizeColumn(c, r, end, channels, x, xOff, saved, savedOff, params, gammaOff, betaOff, shortcut, in + c,
+            pad.stride() * cin, out, outOff, g);
+      }
+      for (int c = cin; c < withoutShortcut; c += L) {
+        normalizeColumn(c, r, end, channels, x, xOff, saved, savedOff, params, gammaOff, betaOff, null, 0, 0, out,
+            outOff, g);
+      }
+      r = end;
     }
     ScalarSpatialProvider.normalize(r0, r1, channels, withShortcut, cin, x, xOff, saved, savedOff, params,
         gammaOff, betaOff, shortcut, shortcutOff, pad, out, outOff, g);
@@ -427,17 +432,22 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
         params, gammaOff, betaOff, shortcut, shortcutOff, pad, out, outOff, g);
   }
 
-  /** Channels {@code [c0, c1)} (whole vectors) of one row: {@code x}, {@code s}, {@code out} point at the row. */
-  private static void normalizeVectors(int c0, int c1, int channels, float[] x, int xi, float[] saved,
-      int savedOff, float[] params, int gammaOff, int betaOff, float[] s, int si, float[] out, int oi,
-      Activation g) {
-    for (int c = c0; c < c1; c += L) {
-      FloatVector scale = load(params, gammaOff + c)
-          .mul(load(saved, savedOff + channels + c));
-      FloatVector v = load(x, xi + c).sub(load(saved, savedOff + c))
-          .fma(scale, load(params, betaOff + c));
+  /**
+   * One vector of channels at {@code c} over rows {@code [r0, r1)}, its statistics and parameters
+   * loaded once: {@code out = g((x − mean)·γ·istd + β [+ s])}, the shortcut (if {@code s} is not
+   * null) read at {@code sIndex}, then every {@code sStride} floats.
+   */
+  private static void normalizeColumn(int c, int r0, int r1, int channels, float[] x, int xOff, float[] saved,
+      int savedOff, float[] params, int gammaOff, int betaOff, float[] s, int sIndex, int sStride, float[] out,
+      int outOff, Activation g) {
+    FloatVector mean = load(saved, savedOff + c);
+    FloatVector scale = load(params, gammaOff + c).mul(load(saved, savedOff + channels + c));
+    FloatVector beta = load(params, betaOff + c);
+    for (int r = r0, si = sIndex; r < r1; r++, si += sStride) {
+      int i = r * channels + c;
+      FloatVector v = load(x, xOff + i).sub(mean).fma(scale, beta);
       if (s != null) {
-        v = load(s, si + c).add(v);
+        v = load(s, si).add(v);
       }
       v = ((FloatVector) EXACT.cast(v));
       if (g == Activation.RELU) {
@@ -449,7 +459,7 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
       } else if (g == Activation.SIGMOID) {
         v = FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
       }
-      ((FloatVector) EXACT.cast(v)).intoArray(out, oi + c);
+      ((FloatVector) EXACT.cast(v)).intoArray(out, outOff + i);
     }
   }
 
@@ -510,9 +520,8 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     int r0 = share(rows, part, parts);
     int r1 = share(rows, part + 1, parts);
     int end = channels / L * L;
-    for (int r = r0; r < r1; r++) {
-      int i = r * channels;
-      backwardInputRow(end, channels, x, xOff + i, saved, savedOff, params, gammaOff, dz, dzOff + i, dx, dxOff + i,
+    for (int c = 0; c < end; c += L) {
+      backwardInputColumn(c, r0, r1, channels, x, xOff, saved, savedOff, params, gammaOff, dz, dzOff, dx, dxOff,
           accumulate);
     }
     if (end < channels) {
@@ -521,21 +530,21 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
     }
   }
 
-  /** Channels {@code [0, end)} (whole vectors) of one row of the batch-normalization input gradient. */
-  private static void backwardInputRow(int end, int channels, float[] x, int xi, float[] saved, int savedOff,
-      float[] params, int gammaOff, float[] dz, int zi, float[] dx, int di, boolean accumulate) {
-    for (int c = 0; c < end; c += L) {
-      FloatVector k = load(params, gammaOff + c)
-          .mul(load(saved, savedOff + channels + c));
-      FloatVector centered = load(x, xi + c).sub(load(saved, savedOff + c));
-      FloatVector d = load(dz, zi + c)
-          .sub(load(saved, savedOff + 2 * channels + c))
-          .sub(centered.mul(load(saved, savedOff + 3 * channels + c)))
-          .mul(k);
+  /** One vector of channels at {@code c} over rows {@code [r0, r1)} of the batch-normalization input gradient. */
+  private static void backwardInputColumn(int c, int r0, int r1, int channels, float[] x, int xOff, float[] saved,
+      int savedOff, float[] params, int gammaOff, float[] dz, int dzOff, float[] dx, int dxOff, boolean accumulate) {
+    FloatVector k = load(params, gammaOff + c).mul(load(saved, savedOff + channels + c));
+    FloatVector mean = load(saved, savedOff + c);
+    FloatVector a = load(saved, savedOff + 2 * channels + c);
+    FloatVector b = load(saved, savedOff + 3 * channels + c);
+    for (int r = r0; r < r1; r++) {
+      int i = r * channels + c;
+      FloatVector centered = load(x, xOff + i).sub(mean);
+      FloatVector d = load(dz, dzOff + i).sub(a).sub(centered.mul(b)).mul(k);
       if (accumulate) {
-        load(dx, di + c).add(d).intoArray(dx, di + c);
+        load(dx, dxOff + i).add(d).intoArray(dx, dxOff + i);
       } else {
-        d.intoArray(dx, di + c);
+        d.intoArray(dx, dxOff + i);
       }
     }
   }
