@@ -461,4 +461,675 @@ public final class Kernels {
     }
     return -1;
   }
+
+  // =========================================================================================
+  // Convolutional networks: convolution, batch normalization, pooling, shortcuts.
+  //
+  // Activations are NHWC ([batch][height][width][channels], row-major), one layout for the whole
+  // network; convolution weights are HWIO ([kh][kw][in][out]); a per-channel kernel sees a tensor
+  // as rows = batch·height·width of width = channels (a dense layer's [batch][units] is the case
+  // height = width = 1). Shapes are the generated class's constants (ConvShape, PoolShape,
+  // ZeroPadShortcut); the batch size is given per call. Every method validates its array spans,
+  // allocates nothing, and splits large work over threads() threads with results bit-identical to
+  // one thread. Scratch buffers belong to the caller (one network, one thread at a time), so one
+  // Kernels instance serves any number of networks.
+  // =========================================================================================
+
+  /** The float kernels of convolutional networks; the same choice as {@link #PROVIDER}. */
+  static final SpatialFloatProvider SPATIAL = chooseSpatialProvider();
+  /**
+   * Per-channel and pooling passes with fewer elements than this stay on the calling thread: they
+   * are bound by memory, and a split costs a handoff.
+   */
+  static final long SPATIAL_ELEMENTWISE_THRESHOLD = 1L << 18;
+  /** PyTorch's batch-normalization defaults. */
+  public static final double BATCH_NORM_MOMENTUM = 0.1;
+  public static final double BATCH_NORM_EPSILON = 1e-5;
+
+  private final SpatialJob spatialJob = new SpatialJob();
+
+  private static SpatialFloatProvider chooseSpatialProvider() {
+    if (PROVIDER instanceof ScalarFloatProvider) {
+      return new ScalarSpatialProvider();
+    }
+    try {
+      return (SpatialFloatProvider) Class.forName("dev.shortcut.runtime.kernel.VectorSpatialProvider")
+          .getDeclaredConstructor().newInstance();
+    } catch (ExceptionInInitializerError e) {
+      if (e.getCause() instanceof IllegalArgumentException) {
+        throw (IllegalArgumentException) e.getCause(); // a bad -Dshortcut.vectorBits
+      }
+      LOG.log(System.Logger.Level.WARNING, "Shortcut convolution kernels: Vector API unusable (" + e + "); using scalar");
+      return new ScalarSpatialProvider();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      LOG.log(System.Logger.Level.WARNING, "Shortcut convolution kernels: Vector API unusable (" + e + "); using scalar");
+      return new ScalarSpatialProvider();
+    }
+  }
+
+  /** Which float implementation the convolution kernels run, e.g. {@code "vector (512-bit)"}. */
+  public static String spatialImplementation() {
+    return SPATIAL.name();
+  }
+
+  /** Floats of {@code saved} scratch one batch normalization over {@code channels} channels needs: 4 per channel. */
+  public static int batchNormScratchSize(int channels) {
+    return 4 * channels;
+  }
+
+  private int spatialParts(long work, long threshold) {
+    return workers == null || work < threshold ? 1 : threads;
+  }
+
+  /** Per-channel sums split by whole vectors of channels: worth it from two vectors per thread. */
+  private boolean splitsByChannel(int rows, int channels) {
+    return spatialParts((long) rows * channels, SPATIAL_ELEMENTWISE_THRESHOLD) > 1
+        && channels >= 2 * SPATIAL.vectorLength();
+  }
+
+  /** Runs the job the caller just set, holding {@link #spatialJob}'s lock. */
+  private void runSpatial(SpatialJob job) {
+    try {
+      workers.run(job);
+    } finally {
+      job.clear();
+    }
+  }
+
+  // ---- convolution: float ---------------------------------------------------------------------
+
+  /**
+   * Convolution forward, {@code y = x ⊛ w} (overwrites {@code y}): {@code y[n][oh][ow][co] =
+   * Σ_{kh,kw,ci} x[n][oh·s − padTop + kh][ow·s − padLeft + kw][ci] · w[kh][kw][ci][co]}, taps in
+   * the padding contributing nothing. {@code x} holds {@code batch · shape.inputSize()} floats,
+   * {@code y} {@code batch · shape.outputSize()}, {@code w} {@code shape.weightCount()}. A bias, if
+   * any, is {@link #biasActivation} with rows = batch·outHeight·outWidth.
+   */
+  public void conv2d(ConvShape shape, int batch, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {
+    checkConv(shape, batch, x.length, xOff, w.length, wOff, y.length, yOff);
+    if (spatialParts(batch * shape.multiplyAdds(), PARALLEL_THRESHOLD) == 1) {
+      SPATIAL.conv2d(shape, batch, x, xOff, w, wOff, y, yOff, 0, 1);
+      return;
+    }
+    synchronized (spatialJob) {
+      runSpatial(spatialJob.conv(SpatialJob.Op.CONV, shape, batch, x, xOff, w, wOff, y, yOff, null, 0, false));
+    }
+  }
+
+  /**
+   * Convolution backward to the input: {@code dx = ∂L/∂x} given {@code dy = ∂L/∂y}, overwriting
+   * {@code dx} or adding to it ({@code accumulate}). {@code scratch} holds at least
+   * {@code shape.backwardInputScratchSize()} floats from {@code scratchOff}; the caller owns it and
+   * may reuse it for anything between calls (one buffer of the largest size serves a network).
+   */
+  public void conv2dBackwardInput(ConvShape shape, int batch, float[] dy, int dyOff, float[] w, int wOff,
+      float[] dx, int dxOff, boolean accumulate, float[] scratch, int scratchOff) {
+    checkConv(shape, batch, dx.length, dxOff, w.length, wOff, dy.length, dyOff);
+    checkSpan("scratch", scratch.length, scratchOff, shape.backwardInputScratchSize());
+    SPATIAL.prepareBackwardInput(shape, w, wOff, scratch, scratchOff);
+    if (spatialParts(batch * shape.multiplyAdds(), PARALLEL_THRESHOLD) == 1) {
+      SPATIAL.conv2dBackwardInput(shape, batch, dy, dyOff, w, wOff, scratch, scratchOff, dx, dxOff, accumulate, 0, 1);
+      return;
+    }
+    synchronized (spatialJob) {
+      runSpatial(spatialJob.conv(SpatialJob.Op.CONV_INPUT, shape, batch, dy, dyOff, w, wOff, dx, dxOff, scratch,
+          scratchOff, accumulate));
+    }
+  }
+
+  /**
+   * Convolution backward to the weights: {@code dw += ∂L/∂w = Σ_{n,oh,ow} x[n][ih][iw][ci] ·
+   * dy[n][oh][ow][co]} (always accumulates; {@code dw} is laid out like {@code w}).
+   */
+  public void conv2dBackwardWeights(ConvShape shape, int batch, float[] x, int xOff, float[] dy, int dyOff,
+      float[] dw, int dwOff) {
+    checkConv(shape, batch, x.length, xOff, dw.length, dwOff, dy.length, dyOff);
+    if (spatialParts(batch * shape.multiplyAdds(), PARALLEL_THRESHOLD) == 1) {
+      SPATIAL.conv2dBackwardWeights(shape, batch, x, xOff, dy, dyOff, dw, dwOff, 0, 1);
+      return;
+    }
+    synchronized (spatialJob) {
+      runSpatial(spatialJob.conv(SpatialJob.Op.CONV_WEIGHTS, shape, batch, x, xOff, dy, dyOff, dw, dwOff, null, 0,
+          false));
+    }
+  }
+
+  // ---- batch normalization: float -------------------------------------------------------------
+
+  /**
+   * Batch normalization in training mode, first step: per channel over {@code rows} (=
+   * batch·height·width), the batch mean and biased variance; writes mean and {@code 1/√(var + ε)}
+   * to {@code saved[savedOff ..+channels]} and {@code saved[savedOff + channels ..]} (for the
+   * forward pass and for {@link #batchNormBackward}), and updates the running statistics as PyTorch
+   * does: {@code running = (1 − 0.1)·running + 0.1·batch}, the running variance from the unbiased
+   * variance ({@code · rows/(rows − 1)}). The caller counts {@code num_batches_tracked} (one per
+   * call). {@code saved} holds {@link #batchNormScratchSize(int)} floats.
+   *
+   * @throws IllegalArgumentException if {@code rows < 2} (PyTorch: "Expected more than 1 value per
+   *     channel when training")
+   */
+  public void batchNormTrainingStatistics(int rows, int channels, float[] x, int xOff, float[] running,
+      int runningMeanOff, int runningVarOff, float[] saved, int savedOff) {
+    checkTrainingRows(rows, channels);
+    checkSpan("x", x.length, xOff, (long) rows * channels);
+    checkSpan("running mean", running.length, runningMeanOff, channels);
+    checkSpan("running variance", running.length, runningVarOff, channels);
+    checkSpan("saved", saved.length, savedOff, batchNormScratchSize(channels));
+    if (!splitsByChannel(rows, channels)) {
+      SPATIAL.batchNormMoments(rows, channels, x, xOff, saved, savedOff, 0, 1);
+    } else {
+      synchronized (spatialJob) {
+        runSpatial(spatialJob.moments(rows, channels, x, xOff, saved, savedOff));
+      }
+    }
+    float keep = (float) (1 - BATCH_NORM_MOMENTUM);
+    float take = (float) BATCH_NORM_MOMENTUM;
+    float unbiased = (float) rows / (rows - 1);
+    for (int c = 0; c < channels; c++) {
+      float variance = saved[savedOff + channels + c];
+      running[runningMeanOff + c] = keep * running[runningMeanOff + c] + take * saved[savedOff + c];
+      running[runningVarOff + c] = keep * running[runningVarOff + c] + take * variance * unbiased;
+      saved[savedOff + channels + c] = (float) (1 / Math.sqrt(variance + BATCH_NORM_EPSILON));
+    }
+  }
+
+  /**
+   * Batch normalization in evaluation mode, first step: mean and {@code 1/√(var + ε)} from the
+   * running statistics into {@code saved}, for the normalizing kernels.
+   */
+  public void batchNormEvaluationStatistics(int channels, float[] running, int runningMeanOff, int runningVarOff,
+      float[] saved, int savedOff) {
+    checkSpan("running mean", running.length, runningMeanOff, channels);
+    checkSpan("running variance", running.length, runningVarOff, channels);
+    checkSpan("saved", saved.length, savedOff, batchNormScratchSize(channels));
+    for (int c = 0; c < channels; c++) {
+      saved[savedOff + c] = running[runningMeanOff + c];
+      saved[savedOff + channels + c] = (float) (1 / Math.sqrt(running[runningVarOff + c] + BATCH_NORM_EPSILON));
+    }
+  }
+
+  /**
+   * Batch normalization, second step: {@code out = g(γ·(x − mean)/√(var + ε) + β)} with the
+   * statistics a first step put in {@code saved}; γ and β are {@code params[gammaOff ..]} and
+   * {@code params[betaOff ..]}. {@code out} must not overlap {@code x} (backward reads both).
+   */
+  public void batchNormActivation(int rows, int channels, float[] x, int xOff, float[] saved, int savedOff,
+      float[] params, int gammaOff, int betaOff, float[] out, int outOff, Activation g) {
+    normalize(rows, channels, x, xOff, saved, savedOff, params, gammaOff, betaOff, null, 0, null, out, outOff, g);
+  }
+
+  /**
+   * {@link #batchNormActivation} with an identity shortcut joining before the activation:
+   * {@code out = g(BN(x) + s)}, {@code s} a tensor of the same shape.
+   */
+  public void batchNormShortcutActivation(int rows, int channels, float[] x, int xOff, float[] saved,
+      int savedOff, float[] params, int gammaOff, int betaOff, float[] s, int sOff, float[] out, int outOff,
+      Activation g) {
+    checkSpan("shortcut", s.length, sOff, (long) rows * channels);
+    normalize(rows, channels, x, xOff, saved, savedOff, params, gammaOff, betaOff, s, sOff, null, out, outOff, g);
+  }
+
+  /**
+   * {@link #batchNormActivation} with the paper's option-A shortcut joining before the activation:
+   * {@code out = g(BN(x) + s)}, {@code s} the view {@code pad} describes of the block input
+   * {@code in} (no copy). {@code x} and {@code out} have {@code batch · pad.outHeight() ·
+   * pad.outWidth()} rows of {@code pad.outChannels()}.
+   */
+  public void batchNormZeroPadShortcutActivation(ZeroPadShortcut pad, int batch, float[] x, int xOff,
+      float[] saved, int savedOff, float[] params, int gammaOff, int betaOff, float[] in, int inOff, float[] out,
+      int outOff, Activation g) {
+    checkBatch(batch);
+    checkSpan("shortcut input", in.length, inOff,
+        (long) batch * pad.inHeight() * pad.inWidth() * pad.inChannels());
+    int rows = batch * pad.outHeight() * pad.outWidth();
+    normalize(rows, pad.outChannels(), x, xOff, saved, savedOff, params, gammaOff, betaOff, in, inOff, pad, out,
+        outOff, g);
+  }
+
+  private void normalize(int rows, int channels, float[] x, int xOff, float[] saved, int savedOff, float[] params,
+      int gammaOff, int betaOff, float[] s, int sOff, ZeroPadShortcut pad, float[] out, int outOff, Activation g) {
+    checkRows(rows, channels);
+    checkSpan("x", x.length, xOff, (long) rows * channels);
+    checkSpan("saved", saved.length, savedOff, batchNormScratchSize(channels));
+    checkSpan("γ", params.length, gammaOff, channels);
+    checkSpan("β", params.length, betaOff, channels);
+    checkSpan("out", out.length, outOff, (long) rows * channels);
+    if (spatialParts((long) rows * channels, SPATIAL_ELEMENTWISE_THRESHOLD) == 1) {
+      SPATIAL.batchNormForward(rows, channels, x, xOff, saved, savedOff, params, gammaOff, betaOff, s, sOff, pad,
+          out, outOff, g, 0, 1);
+      return;
+    }
+    synchronized (spatialJob) {
+      runSpatial(spatialJob.normalize(rows, channels, x, xOff, saved, savedOff, params, gammaOff, betaOff, s, sOff,
+          pad, out, outOff, g));
+    }
+  }
+
+  /**
+   * Batch normalization backward (training-mode formula), fused with the activation's:
+   * {@code grad} holds {@code ∂L/∂out} and becomes {@code dz = ∂L/∂out ⊙ g'(out)} in place, which
+   * is also the gradient an identity shortcut passes on (for option A see
+   * {@link #zeroPadShortcutBackward}); then {@code dγ += Σ dz·x̂} and {@code dβ += Σ dz} at
+   * {@code gradients[dGammaOff ..]}, {@code gradients[dBetaOff ..]}, and
+   * {@code dx (+)= γ/√(var + ε) · (dz − mean(dz) − x̂·mean(dz·x̂))}, with {@code x̂} the normalized
+   * input. {@code x}, {@code out} and {@code saved} are what the forward pass used and left;
+   * {@code saved}'s last two quarters serve as working space.
+   */
+  public void batchNormBackward(int rows, int channels, float[] x, int xOff, float[] saved, int savedOff,
+      float[] params, int gammaOff, float[] out, int outOff, float[] grad, int gradOff, Activation g,
+      float[] gradients, int dGammaOff, int dBetaOff, float[] dx, int dxOff, boolean accumulate) {
+    checkRows(rows, channels);
+    long size = (long) rows * channels;
+    checkSpan("x", x.length, xOff, size);
+    checkSpan("saved", saved.length, savedOff, batchNormScratchSize(channels));
+    checkSpan("γ", params.length, gammaOff, channels);
+    checkSpan("out", out.length, outOff, size);
+    checkSpan("grad", grad.length, gradOff, size);
+    checkSpan("dγ", gradients.length, dGammaOff, channels);
+    checkSpan("dβ", gradients.length, dBetaOff, channels);
+    checkSpan("dx", dx.length, dxOff, size);
+    if (splitsByChannel(rows, channels)) {
+      synchronized (spatialJob) {
+        runSpatial(spatialJob.normSums(rows, channels, x, xOff, saved, savedOff, out, outOff, grad, gradOff, g));
+      }
+    } else {
+      SPATIAL.batchNormBackwardSums(rows, channels, x, xOff, saved, savedOff, out, outOff, grad, gradOff, g, 0, 1);
+    }
+    for (int c = 0; c < channels; c++) {
+      float istd = saved[savedOff + channels + c];
+      float sum = saved[savedOff + 2 * channels + c];
+      float dGamma = saved[savedOff + 3 * channels + c] * istd;
+      gradients[dGammaOff + c] += dGamma;
+      gradients[dBetaOff + c] += sum;
+      saved[savedOff + 2 * channels + c] = sum / rows;
+      saved[savedOff + 3 * channels + c] = dGamma * istd / rows;
+    }
+    if (spatialParts(size, SPATIAL_ELEMENTWISE_THRESHOLD) > 1) {
+      synchronized (spatialJob) {
+        runSpatial(spatialJob.normInput(rows, channels, x, xOff, saved, savedOff, params, gammaOff, grad, gradOff, dx,
+            dxOff, accumulate));
+      }
+    } else {
+      SPATIAL.batchNormBackwardInput(rows, channels, x, xOff, saved, savedOff, params, gammaOff, grad, gradOff, dx,
+          dxOff, accumulate, 0, 1);
+    }
+  }
+
+  /**
+   * The option-A shortcut's backward: {@code dIn[n][h·s][w·s][c] (+)= dz[n][h][w][c]} for
+   * {@code c < inChannels}. Overwriting also zeroes the positions the stride skips, so {@code dIn}
+   * is then exactly the shortcut's gradient.
+   */
+  public void zeroPadShortcutBackward(ZeroPadShortcut pad, int batch, float[] dz, int dzOff, float[] dIn,
+      int dInOff, boolean accumulate) {
+    checkBatch(batch);
+    long in = (long) batch * pad.inHeight() * pad.inWidth() * pad.inChannels();
+    checkSpan("dz", dz.length, dzOff, (long) batch * pad.outHeight() * pad.outWidth() * pad.outChannels());
+    checkSpan("dIn", dIn.length, dInOff, in);
+    if (spatialParts(in, SPATIAL_ELEMENTWISE_THRESHOLD) == 1) {
+      SPATIAL.zeroPadShortcutBackward(pad, batch, dz, dzOff, dIn, dInOff, accumulate, 0, 1);
+      return;
+    }
+    synchronized (spatialJob) {
+      runSpatial(spatialJob.padBackward(pad, batch, dz, dzOff, dIn, dInOff, accumulate));
+    }
+  }
+
+  // ---- pooling and element-wise: float ----------------------------------------------------------
+
+  /** Max pooling (overwrites {@code y}); padding never wins. */
+  public void maxPool(PoolShape shape, int batch, float[] x, int xOff, float[] y, int yOff) {
+    pool(SpatialJob.Op.MAX_POOL, shape, batch, x, xOff, y, yOff);
+  }
+
+  /** Average pooling (overwrites {@code y}), dividing by the window's area, padding included. */
+  public void averagePool(PoolShape shape, int batch, float[] x, int xOff, float[] y, int yOff) {
+    pool(SpatialJob.Op.AVERAGE_POOL, shape, batch, x, xOff, y, yOff);
+  }
+
+  private void pool(SpatialJob.Op op, PoolShape shape, int batch, float[] x, int xOff, float[] y, int yOff) {
+    checkBatch(batch);
+    checkSpan("x", x.length, xOff, (long) batch * shape.inputSize());
+    checkSpan("y", y.length, yOff, (long) batch * shape.outputSize());
+    if (spatialParts((long) batch * shape.inputSize(), SPATIAL_ELEMENTWISE_THRESHOLD) == 1) {
+      if (op == SpatialJob.Op.MAX_POOL) {
+        SPATIAL.maxPool(shape, batch, x, xOff, y, yOff, 0, 1);
+      } else {
+        SPATIAL.averagePool(shape, batch, x, xOff, y, yOff, 0, 1);
+      }
+      return;
+    }
+    synchronized (spatialJob) {
+      runSpatial(spatialJob.pool(op, shape, batch, x, xOff, y, yOff, null, 0, null, 0, false));
+    }
+  }
+
+  /**
+   * Max pooling backward: {@code dx (+)= } each {@code dy} routed to the first position (in window
+   * order) holding its window's maximum, found again from the forward pass's {@code x} and
+   * {@code y} (no index scratch). Overlapping windows add.
+   */
+  public void maxPoolBackward(PoolShape shape, int batch, float[] x, int xOff, float[] y, int yOff, float[] dy,
+      int dyOff, float[] dx, int dxOff, boolean accumulate) {
+    checkBatch(batch);
+    checkSpan("x", x.length, xOff, (long) batch * shape.inputSize());
+    checkSpan("y", y.length, yOff, (long) batch * shape.outputSize());
+    checkSpan("dy", dy.length, dyOff, (long) batch * shape.outputSize());
+    checkSpan("dx", dx.length, dxOff, (long) batch * shape.inputSize());
+    if (spatialParts((long) batch * shape.inputSize(), SPATIAL_ELEMENTWISE_THRESHOLD) == 1) {
+      SPATIAL.maxPoolBackward(shape, batch, x, xOff, y, yOff, dy, dyOff, dx, dxOff, accumulate, 0, 1);
+      return;
+    }
+    synchronized (spatialJob) {
+      runSpatial(spatialJob.pool(SpatialJob.Op.MAX_POOL_BACKWARD, shape, batch, x, xOff, y, yOff, dy, dyOff, dx,
+          dxOff, accumulate));
+    }
+  }
+
+  /** Average pooling backward: {@code dx (+)= dy / area} over each window. */
+  public void averagePoolBackward(PoolShape shape, int batch, float[] dy, int dyOff, float[] dx, int dxOff,
+      boolean accumulate) {
+    checkBatch(batch);
+    checkSpan("dy", dy.length, dyOff, (long) batch * shape.outputSize());
+    checkSpan("dx", dx.length, dxOff, (long) batch * shape.inputSize());
+    if (spatialParts((long) batch * shape.inputSize(), SPATIAL_ELEMENTWISE_THRESHOLD) == 1) {
+      SPATIAL.averagePoolBackward(shape, batch, dy, dyOff, dx, dxOff, accumulate, 0, 1);
+      return;
+    }
+    synchronized (spatialJob) {
+      runSpatial(spatialJob.pool(SpatialJob.Op.AVERAGE_POOL_BACKWARD, shape, batch, dy, dyOff, dx, dxOff, null, 0,
+          null, 0, accumulate));
+    }
+  }
+
+  /** Global average pooling, {@code [batch][pixels][channels] → [batch][channels]} (overwrites {@code y}). */
+  public void globalAveragePool(int batch, int pixels, int channels, float[] x, int xOff, float[] y, int yOff) {
+    checkGlobalPool(batch, pixels, channels, x.length, xOff, y.length, yOff);
+    SPATIAL.globalAveragePool(batch, pixels, channels, x, xOff, y, yOff);
+  }
+
+  /** Global average pooling backward: {@code dx[n][p][c] (+)= dy[n][c] / pixels}. */
+  public void globalAveragePoolBackward(int batch, int pixels, int channels, float[] dy, int dyOff, float[] dx,
+      int dxOff, boolean accumulate) {
+    checkGlobalPool(batch, pixels, channels, dx.length, dxOff, dy.length, dyOff);
+    SPATIAL.globalAveragePoolBackward(batch, pixels, channels, dy, dyOff, dx, dxOff, accumulate);
+  }
+
+  /** {@code z = g(z)} in place, element-wise (no bias: one pass). */
+  public void activation(int count, float[] z, int zOff, Activation g) {
+    checkSpan("z", z.length, zOff, count);
+    SPATIAL.activation(count, z, zOff, null, 0, g);
+  }
+
+  /** {@code z = g(z + s)} in place: a residual addition before an activation, without bias. */
+  public void shortcutActivation(int count, float[] z, int zOff, float[] s, int sOff, Activation g) {
+    checkSpan("z", z.length, zOff, count);
+    checkSpan("s", s.length, sOff, count);
+    SPATIAL.activation(count, z, zOff, s, sOff, g);
+  }
+
+  /** {@code grad = grad ⊙ g'(a)} in place, {@code g'} from the output {@code a} (no bias gradient). */
+  public void activationBackward(int count, float[] a, int aOff, float[] grad, int gradOff, Activation g) {
+    checkSpan("a", a.length, aOff, count);
+    checkSpan("grad", grad.length, gradOff, count);
+    SPATIAL.activationBackward(count, a, aOff, grad, gradOff, g);
+  }
+
+  // ---- double: the same operations on the calling thread, for gradient checks -------------------
+
+  /** Double-precision {@link #conv2d(ConvShape, int, float[], int, float[], int, float[], int)}. */
+  public void conv2d(ConvShape shape, int batch, double[] x, int xOff, double[] w, int wOff, double[] y, int yOff) {
+    checkConv(shape, batch, x.length, xOff, w.length, wOff, y.length, yOff);
+    DoubleSpatial.conv2d(shape, batch, x, xOff, w, wOff, y, yOff);
+  }
+
+  /** Double-precision input gradient; {@code scratch} is checked like the float one's, and unused. */
+  public void conv2dBackwardInput(ConvShape shape, int batch, double[] dy, int dyOff, double[] w, int wOff,
+      double[] dx, int dxOff, boolean accumulate, double[] scratch, int scratchOff) {
+    checkConv(shape, batch, dx.length, dxOff, w.length, wOff, dy.length, dyOff);
+    checkSpan("scratch", scratch.length, scratchOff, shape.backwardInputScratchSize());
+    DoubleSpatial.conv2dBackwardInput(shape, batch, dy, dyOff, w, wOff, dx, dxOff, accumulate);
+  }
+
+  /** Double-precision weight gradient ({@code dw +=}). */
+  public void conv2dBackwardWeights(ConvShape shape, int batch, double[] x, int xOff, double[] dy, int dyOff,
+      double[] dw, int dwOff) {
+    checkConv(shape, batch, x.length, xOff, dw.length, dwOff, dy.length, dyOff);
+    DoubleSpatial.conv2dBackwardWeights(shape, batch, x, xOff, dy, dyOff, dw, dwOff);
+  }
+
+  /** Double-precision {@link #batchNormTrainingStatistics(int, int, float[], int, float[], int, int, float[], int)}. */
+  public void batchNormTrainingStatistics(int rows, int channels, double[] x, int xOff, double[] running,
+      int runningMeanOff, int runningVarOff, double[] saved, int savedOff) {
+    checkTrainingRows(rows, channels);
+    checkSpan("x", x.length, xOff, (long) rows * channels);
+    checkSpan("running mean", running.length, runningMeanOff, channels);
+    checkSpan("running variance", running.length, runningVarOff, channels);
+    checkSpan("saved", saved.length, savedOff, batchNormScratchSize(channels));
+    DoubleSpatial.batchNormMoments(rows, channels, x, xOff, saved, savedOff);
+    double unbiased = (double) rows / (rows - 1);
+    for (int c = 0; c < channels; c++) {
+      double variance = saved[savedOff + channels + c];
+      running[runningMeanOff + c] =
+          (1 - BATCH_NORM_MOMENTUM) * running[runningMeanOff + c] + BATCH_NORM_MOMENTUM * saved[savedOff + c];
+      running[runningVarOff + c] =
+          (1 - BATCH_NORM_MOMENTUM) * running[runningVarOff + c] + BATCH_NORM_MOMENTUM * variance * unbiased;
+      saved[savedOff + channels + c] = 1 / Math.sqrt(variance + BATCH_NORM_EPSILON);
+    }
+  }
+
+  /** Double-precision {@link #batchNormEvaluationStatistics(int, float[], int, int, float[], int)}. */
+  public void batchNormEvaluationStatistics(int channels, double[] running, int runningMeanOff, int runningVarOff,
+      double[] saved, int savedOff) {
+    checkSpan("running mean", running.length, runningMeanOff, channels);
+    checkSpan("running variance", running.length, runningVarOff, channels);
+    checkSpan("saved", saved.length, savedOff, batchNormScratchSize(channels));
+    for (int c = 0; c < channels; c++) {
+      saved[savedOff + c] = running[runningMeanOff + c];
+      saved[savedOff + channels + c] = 1 / Math.sqrt(running[runningVarOff + c] + BATCH_NORM_EPSILON);
+    }
+  }
+
+  /** Double-precision {@link #batchNormActivation(int, int, float[], int, float[], int, float[], int, int, float[], int, Activation)}. */
+  public void batchNormActivation(int rows, int channels, double[] x, int xOff, double[] saved, int savedOff,
+      double[] params, int gammaOff, int betaOff, double[] out, int outOff, Activation g) {
+    normalize(rows, channels, x, xOff, saved, savedOff, params, gammaOff, betaOff, null, 0, null, out, outOff, g);
+  }
+
+  /** Double-precision {@code out = g(BN(x) + s)}. */
+  public void batchNormShortcutActivation(int rows, int channels, double[] x, int xOff, double[] saved,
+      int savedOff, double[] params, int gammaOff, int betaOff, double[] s, int sOff, double[] out, int outOff,
+      Activation g) {
+    checkSpan("shortcut", s.length, sOff, (long) rows * channels);
+    normalize(rows, channels, x, xOff, saved, savedOff, params, gammaOff, betaOff, s, sOff, null, out, outOff, g);
+  }
+
+  /** Double-precision {@code out = g(BN(x) + s)}, {@code s} the option-A view of {@code in}. */
+  public void batchNormZeroPadShortcutActivation(ZeroPadShortcut pad, int batch, double[] x, int xOff,
+      double[] saved, int savedOff, double[] params, int gammaOff, int betaOff, double[] in, int inOff,
+      double[] out, int outOff, Activation g) {
+    checkBatch(batch);
+    checkSpan("shortcut input", in.length, inOff,
+        (long) batch * pad.inHeight() * pad.inWidth() * pad.inChannels());
+    int rows = batch * pad.outHeight() * pad.outWidth();
+    normalize(rows, pad.outChannels(), x, xOff, saved, savedOff, params, gammaOff, betaOff, in, inOff, pad, out,
+        outOff, g);
+  }
+
+  private void normalize(int rows, int channels, double[] x, int xOff, double[] saved, int savedOff,
+      double[] params, int gammaOff, int betaOff, double[] s, int sOff, ZeroPadShortcut pad, double[] out,
+      int outOff, Activation g) {
+    checkRows(rows, channels);
+    checkSpan("x", x.length, xOff, (long) rows * channels);
+    checkSpan("saved", saved.length, savedOff, batchNormScratchSize(channels));
+    checkSpan("γ", params.length, gammaOff, channels);
+    checkSpan("β", params.length, betaOff, channels);
+    checkSpan("out", out.length, outOff, (long) rows * channels);
+    DoubleSpatial.batchNormForward(rows, channels, x, xOff, saved, savedOff, params, gammaOff, betaOff, s, sOff,
+        pad, out, outOff, g);
+  }
+
+  /** Double-precision {@link #batchNormBackward(int, int, float[], int, float[], int, float[], int, float[], int, float[], int, Activation, float[], int, int, float[], int, boolean)}. */
+  public void batchNormBackward(int rows, int channels, double[] x, int xOff, double[] saved, int savedOff,
+      double[] params, int gammaOff, double[] out, int outOff, double[] grad, int gradOff, Activation g,
+      double[] gradients, int dGammaOff, int dBetaOff, double[] dx, int dxOff, boolean accumulate) {
+    checkRows(rows, channels);
+    long size = (long) rows * channels;
+    checkSpan("x", x.length, xOff, size);
+    checkSpan("saved", saved.length, savedOff, batchNormScratchSize(channels));
+    checkSpan("γ", params.length, gammaOff, channels);
+    checkSpan("out", out.length, outOff, size);
+    checkSpan("grad", grad.length, gradOff, size);
+    checkSpan("dγ", gradients.length, dGammaOff, channels);
+    checkSpan("dβ", gradients.length, dBetaOff, channels);
+    checkSpan("dx", dx.length, dxOff, size);
+    DoubleSpatial.batchNormBackwardSums(rows, channels, x, xOff, saved, savedOff, out, outOff, grad, gradOff, g);
+    for (int c = 0; c < channels; c++) {
+      double istd = saved[savedOff + channels + c];
+      double sum = saved[savedOff + 2 * channels + c];
+      double dGamma = saved[savedOff + 3 * channels + c] * istd;
+      gradients[dGammaOff + c] += dGamma;
+      gradients[dBetaOff + c] += sum;
+      saved[savedOff + 2 * channels + c] = sum / rows;
+      saved[savedOff + 3 * channels + c] = dGamma * istd / rows;
+    }
+    DoubleSpatial.batchNormBackwardInput(rows, channels, x, xOff, saved, savedOff, params, gammaOff, grad, gradOff,
+        dx, dxOff, accumulate);
+  }
+
+  /** Double-precision {@link #zeroPadShortcutBackward(ZeroPadShortcut, int, float[], int, float[], int, boolean)}. */
+  public void zeroPadShortcutBackward(ZeroPadShortcut pad, int batch, double[] dz, int dzOff, double[] dIn,
+      int dInOff, boolean accumulate) {
+    checkBatch(batch);
+    checkSpan("dz", dz.length, dzOff, (long) batch * pad.outHeight() * pad.outWidth() * pad.outChannels());
+    checkSpan("dIn", dIn.length, dInOff, (long) batch * pad.inHeight() * pad.inWidth() * pad.inChannels());
+    DoubleSpatial.zeroPadShortcutBackward(pad, batch, dz, dzOff, dIn, dInOff, accumulate);
+  }
+
+  /** Double-precision max pooling. */
+  public void maxPool(PoolShape shape, int batch, double[] x, int xOff, double[] y, int yOff) {
+    checkBatch(batch);
+    checkSpan("x", x.length, xOff, (long) batch * shape.inputSize());
+    checkSpan("y", y.length, yOff, (long) batch * shape.outputSize());
+    DoubleSpatial.maxPool(shape, batch, x, xOff, y, yOff);
+  }
+
+  /** Double-precision max pooling backward. */
+  public void maxPoolBackward(PoolShape shape, int batch, double[] x, int xOff, double[] y, int yOff, double[] dy,
+      int dyOff, double[] dx, int dxOff, boolean accumulate) {
+    checkBatch(batch);
+    checkSpan("x", x.length, xOff, (long) batch * shape.inputSize());
+    checkSpan("y", y.length, yOff, (long) batch * shape.outputSize());
+    checkSpan("dy", dy.length, dyOff, (long) batch * shape.outputSize());
+    checkSpan("dx", dx.length, dxOff, (long) batch * shape.inputSize());
+    DoubleSpatial.maxPoolBackward(shape, batch, x, xOff, y, yOff, dy, dyOff, dx, dxOff, accumulate);
+  }
+
+  /** Double-precision average pooling. */
+  public void averagePool(PoolShape shape, int batch, double[] x, int xOff, double[] y, int yOff) {
+    checkBatch(batch);
+    checkSpan("x", x.length, xOff, (long) batch * shape.inputSize());
+    checkSpan("y", y.length, yOff, (long) batch * shape.outputSize());
+    DoubleSpatial.averagePool(shape, batch, x, xOff, y, yOff);
+  }
+
+  /** Double-precision average pooling backward. */
+  public void averagePoolBackward(PoolShape shape, int batch, double[] dy, int dyOff, double[] dx, int dxOff,
+      boolean accumulate) {
+    checkBatch(batch);
+    checkSpan("dy", dy.length, dyOff, (long) batch * shape.outputSize());
+    checkSpan("dx", dx.length, dxOff, (long) batch * shape.inputSize());
+    DoubleSpatial.averagePoolBackward(shape, batch, dy, dyOff, dx, dxOff, accumulate);
+  }
+
+  /** Double-precision global average pooling. */
+  public void globalAveragePool(int batch, int pixels, int channels, double[] x, int xOff, double[] y, int yOff) {
+    checkGlobalPool(batch, pixels, channels, x.length, xOff, y.length, yOff);
+    DoubleSpatial.globalAveragePool(batch, pixels, channels, x, xOff, y, yOff);
+  }
+
+  /** Double-precision global average pooling backward. */
+  public void globalAveragePoolBackward(int batch, int pixels, int channels, double[] dy, int dyOff, double[] dx,
+      int dxOff, boolean accumulate) {
+    checkGlobalPool(batch, pixels, channels, dx.length, dxOff, dy.length, dyOff);
+    DoubleSpatial.globalAveragePoolBackward(batch, pixels, channels, dy, dyOff, dx, dxOff, accumulate);
+  }
+
+  /** Double-precision {@code z = g(z)}. */
+  public void activation(int count, double[] z, int zOff, Activation g) {
+    checkSpan("z", z.length, zOff, count);
+    DoubleSpatial.activation(count, z, zOff, null, 0, g);
+  }
+
+  /** Double-precision {@code z = g(z + s)}. */
+  public void shortcutActivation(int count, double[] z, int zOff, double[] s, int sOff, Activation g) {
+    checkSpan("z", z.length, zOff, count);
+    checkSpan("s", s.length, sOff, count);
+    DoubleSpatial.activation(count, z, zOff, s, sOff, g);
+  }
+
+  /** Double-precision {@code grad = grad ⊙ g'(a)}. */
+  public void activationBackward(int count, double[] a, int aOff, double[] grad, int gradOff, Activation g) {
+    checkSpan("a", a.length, aOff, count);
+    checkSpan("grad", grad.length, gradOff, count);
+    DoubleSpatial.activationBackward(count, a, aOff, grad, gradOff, g);
+  }
+
+  // ---- argument checks --------------------------------------------------------------------------
+
+  private static void checkBatch(int batch) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+    }
+  }
+
+  private static void checkRows(int rows, int channels) {
+    if (rows < 1 || channels < 1) {
+      throw new IllegalArgumentException("batch normalization needs rows and channels of at least 1, got rows "
+          + rows + ", channels " + channels);
+    }
+  }
+
+  private static void checkTrainingRows(int rows, int channels) {
+    checkRows(rows, channels);
+    if (rows < 2) {
+      throw new IllegalArgumentException("batch normalization in training mode needs more than 1 value per "
+          + "channel (rows = batch·height·width = " + rows + "); use a larger batch or evaluation mode");
+    }
+  }
+
+  /** {@code [off, off + count)} must lie inside an array of {@code length}. */
+  private static void checkSpan(String name, int length, int off, long count) {
+    if (!fits(length, off, count)) {
+      throw new IllegalArgumentException(name + ": needs " + count + " elements from offset " + off
+          + ", but the array holds " + length);
+    }
+  }
+
+  private static void checkConv(ConvShape shape, int batch, int xLength, int xOff, int wLength, int wOff,
+      int yLength, int yOff) {
+    checkBatch(batch);
+    if (!fits(xLength, xOff, (long) batch * shape.inputSize()) || !fits(wLength, wOff, shape.weightCount())
+        || !fits(yLength, yOff, (long) batch * shape.outputSize())) {
+      // Built only on failure: a message per call would allocate.
+      checkSpan("input of " + shape, xLength, xOff, (long) batch * shape.inputSize());
+      checkSpan("weights of " + shape, wLength, wOff, shape.weightCount());
+      checkSpan("output of " + shape, yLength, yOff, (long) batch * shape.outputSize());
+    }
+  }
+
+  private static boolean fits(int length, int off, long count) {
+    return off >= 0 && count >= 0 && off + count <= length;
+  }
+
+  private static void checkGlobalPool(int batch, int pixels, int channels, int xLength, int xOff, int yLength,
+      int yOff) {
+    checkBatch(batch);
+    if (pixels < 1 || channels < 1) {
+      throw new IllegalArgumentException("global average pooling needs pixels and channels of at least 1, got "
+          + pixels + " and " + channels);
+    }
+    checkSpan("pooled input", xLength, xOff, (long) batch * pixels * channels);
+    checkSpan("pooled output", yLength, yOff, (long) batch * channels);
+  }
 }

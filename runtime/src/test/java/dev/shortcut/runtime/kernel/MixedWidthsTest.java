@@ -1,0 +1,32 @@
+package dev.shortcut.runtime.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vector kernels allocate nothing even when other Vector API code in the process ran other
+ * vector widths first. On JDK 17 that polluted the JIT's shared profiles and made kernels compiled
+ * afterwards box every vector (megabytes per call); the test needs a fresh JVM, because the JIT's
+ * state is per process.
+ */
+class MixedWidthsTest {
+  @Test
+  void kernelsCompiledAfterOtherVectorWidthsAllocateNothing() throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "-cp",
+        System.getProperty("java.class.path"), MixedWidthsProbe.class.getName())
+        .redirectErrorStream(true)
+        .start();
+    boolean finished = p.waitFor(5, TimeUnit.MINUTES);
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!finished) {
+      p.destroyForcibly();
+    }
+    assertEquals(0, finished ? p.exitValue() : -1, output);
+  }
+}
