@@ -104,27 +104,28 @@ public final class ShortcutProcessor extends AbstractProcessor {
         }
       }
       boolean last = round.processingOver();
-      Diagnostics stray = new Diagnostics();
-      checkStrayMembers(round, stray);
-      stray.all().forEach(this::print);
+      // Everything this round reports, in order, each diagnostic once (a block read on its own and
+      // again through a network that stacks it reports its faults once).
+      Diagnostics reported = new Diagnostics();
+      checkStrayMembers(round, reported);
       List<Pipeline.BlockDeclaration> blocks = new ArrayList<>();
       for (Element e : elements(round, DeclarationReader.RESIDUAL_BLOCK, deferredBlocks)) {
         if (!DeclarationReader.isNetworkAndBlock(e)) { // reported once, as a network
-          readBlock((TypeElement) e, last, blocks);
+          readBlock((TypeElement) e, last, blocks, reported);
         }
       }
       Map<Pipeline.Declaration, Element> networks = new LinkedHashMap<>();
       for (Element e : elements(round, DeclarationReader.NETWORK, deferredNetworks)) {
-        readNetwork(e, last, networks);
+        readNetwork(e, last, networks, reported);
       }
       Pipeline.Result result = pipeline.run(new ArrayList<>(networks.keySet()), blocks);
+      result.diagnostics().forEach(reported::add);
       Map<NetworkDecl, Element> elements = new HashMap<>();
       networks.forEach((d, e) -> elements.put(d.decl(), e));
-      List<Diagnostics.Diagnostic> diagnostics = new ArrayList<>(result.diagnostics());
       for (Pipeline.Output output : result.outputs()) {
-        write(output, elements.get(output.decl()), diagnostics);
+        write(output, elements.get(output.decl()), reported);
       }
-      diagnostics.forEach(this::print);
+      reported.all().forEach(this::print);
     } catch (Throwable t) {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
           Message.INTERNAL_ERROR.format(Pipeline.stackTrace(t)));
@@ -171,8 +172,11 @@ public final class ShortcutProcessor extends AbstractProcessor {
     }
   }
 
-  private void readBlock(TypeElement element, boolean last, List<Pipeline.BlockDeclaration> into) {
+  /** Reads a block; one dropped for an error or a deferral keeps its reports in {@code reported}. */
+  private void readBlock(TypeElement element, boolean last, List<Pipeline.BlockDeclaration> into,
+      Diagnostics reported) {
     Diagnostics own = new Diagnostics();
+    boolean[] handedOn = {false};
     Pipeline.guard(own, ElementOrigin.of(element), () -> {
       DeclarationReader reader = reader(own);
       BlockDecl block = reader.readBlock(element);
@@ -184,16 +188,19 @@ public final class ShortcutProcessor extends AbstractProcessor {
       }
       if (block != null) {
         into.add(new Pipeline.BlockDeclaration(block, own));
+        handedOn[0] = true;
       }
     });
-    if (into.isEmpty() || into.get(into.size() - 1).reading() != own) {
-      own.all().forEach(this::print); // a block dropped for an error or a deferral keeps its reports
+    if (!handedOn[0]) {
+      own.all().forEach(reported::add);
     }
   }
 
   /** Reads a network; one that waits for a later round, or that javac will report, is left out. */
-  private void readNetwork(Element element, boolean last, Map<Pipeline.Declaration, Element> into) {
+  private void readNetwork(Element element, boolean last, Map<Pipeline.Declaration, Element> into,
+      Diagnostics reported) {
     Diagnostics own = new Diagnostics();
+    boolean[] handedOn = {false};
     Pipeline.guard(own, ElementOrigin.of(element), () -> {
       DeclarationReader reader = reader(own);
       NetworkDecl decl = reader.readNetwork(element);
@@ -205,29 +212,25 @@ public final class ShortcutProcessor extends AbstractProcessor {
       }
       if (decl != null) {
         into.put(new Pipeline.Declaration(decl, own), element);
+        handedOn[0] = true;
       }
     });
-    boolean handedOn = into.keySet().stream().anyMatch(d -> d.reading() == own);
-    if (!handedOn) {
-      own.all().forEach(this::print);
+    if (!handedOn[0]) {
+      own.all().forEach(reported::add);
     }
   }
 
-  private void write(Pipeline.Output output, Element origin, List<Diagnostics.Diagnostic> diagnostics) {
+  private void write(Pipeline.Output output, Element origin, Diagnostics diagnostics) {
     for (JavaFile file : output.files()) {
       String name = Pipeline.qualified(file.packageName(), file.typeSpec().name());
       try (Writer w = processingEnv.getFiler().createSourceFile(name, origin).openWriter()) {
         file.writeTo(w);
       } catch (FilerException e) {
         // The type exists where this processor cannot see it ahead (another processor wrote it).
-        Diagnostics d = new Diagnostics();
-        d.report(Message.EXISTING_CLASS, output.decl().origin(), output.decl().qualifiedName(), name, name);
-        diagnostics.addAll(d.all());
+        diagnostics.report(Message.EXISTING_CLASS, output.decl().origin(), output.decl().qualifiedName(), name, name);
         return;
       } catch (IOException | RuntimeException e) {
-        Diagnostics d = new Diagnostics();
-        d.report(Message.INTERNAL_ERROR, output.decl().origin(), Pipeline.stackTrace(e));
-        diagnostics.addAll(d.all());
+        diagnostics.report(Message.INTERNAL_ERROR, output.decl().origin(), Pipeline.stackTrace(e));
         return;
       }
     }

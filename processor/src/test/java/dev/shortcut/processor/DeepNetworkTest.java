@@ -198,7 +198,7 @@ class DeepNetworkTest {
     String source = NetworkWriter.write(model, Integer.MAX_VALUE).toString();
     Compiled c = Compiled.compile("deep.ResidualNested", source);
     assertFalse(c.classFiles().keySet().stream().anyMatch(n -> n.contains("$")), "one class");
-    assertTrue(source.contains("private void body0ForwardPart0(int batch)"), "the block's own calls are split");
+    assertTrue(source.contains("private void body_0ForwardPart0(int batch)"), "the block's own calls are split");
     runsForwardAndBackward(c.network("deep.ResidualNested", 2, 1));
     assertMethodsSmall(c);
   }

@@ -77,10 +77,10 @@ class DiagnosticsTest {
     List<Expected> all = Expected.of(c);
     assertEquals(1, all.size(), all::toString);
     assertEquals("ERROR", all.get(0).kind());
-    assertEquals("public class Net {", all.get(0).line());
+    assertEquals("@Network(inputs = 8, outputs = 2)", all.get(0).line());
     assertTrue(all.get(0).message().startsWith("internal error in the Shortcut processor, please report it: "
         + "java.lang.IllegalStateException: injected failure\n"), all.get(0).message());
-    assertTrue(all.get(0).message().contains("\tat dev.shortcut.processor.ShortcutProcessor.analyze"),
+    assertTrue(all.get(0).message().contains("\tat dev.shortcut.processor.Pipeline.unroll"),
         "with the stack trace");
   }
 
@@ -268,7 +268,22 @@ class DiagnosticsTest {
   }
 
   @Test
-  void onlyOneStackMayVary() {
+  void stacksThatVaryListAsManyCounts() {
+    JavaFileObject net = network("""
+        @Network(inputs = 8, outputs = 2)
+        public class Net {
+          @Stack(repeat = {1, 2}) Block a;
+          @Stack(repeat = {3, 4, 5}) Block b;
+          @Dense(units = 2, activation = Activation.NONE) Layer head;
+        }
+        """);
+    assertDiagnostics(compile(net), error("Net.java", "@Stack(repeat = {3, 4, 5}) Block b;",
+        "stacks 'a' (2 counts) and 'b' (3 counts) both list several repeat counts; stacks that vary do so together,"
+            + " one count per network, so list as many in each (or a single count)"));
+  }
+
+  @Test
+  void stacksThatListAsManyCountsVaryTogether() {
     JavaFileObject net = network("""
         @Network(inputs = 8, outputs = 2)
         public class Net {
@@ -277,8 +292,10 @@ class DiagnosticsTest {
           @Dense(units = 2, activation = Activation.NONE) Layer head;
         }
         """);
-    assertDiagnostics(compile(net), error("Net.java", "@Stack(repeat = {3, 4}) Block b;",
-        "stacks 'a' and 'b' both list several repeat counts; only one stack per network may vary, give the other a single count"));
+    Compilation c = compile(net);
+    assertDiagnostics(c);
+    // (1 + 3) and (2 + 4) blocks of two layers, and the head.
+    assertEquals(2, c.generatedSourceFiles().stream().filter(f -> f.getName().matches(".*ResidualNet(9|13)\\.java")).count());
   }
 
   @Test
@@ -304,7 +321,7 @@ class DiagnosticsTest {
         }
         """);
     assertDiagnostics(compile(net), error("Net.java", "@Network(inputs = 8, outputs = 2)",
-        "@Network Net has no layers; add @Dense or @Stack fields, in forward order"));
+        "@Network Net has no layers; add layer or @Stack fields, in forward order"));
   }
 
   @Test
@@ -322,7 +339,7 @@ class DiagnosticsTest {
         }
         """);
     assertDiagnostics(compile(empty, net), error("Empty.java", "@ResidualBlock",
-        "@ResidualBlock Empty has no layers; add the @Dense fields of its main path"));
+        "@ResidualBlock Empty has no layers; add the layer fields of its main path"));
   }
 
   @Test
@@ -369,7 +386,7 @@ class DiagnosticsTest {
           @Dense(units = -4096) Layer fc1;
           @Stack(repeat = -2) Block inner;
           @Stack(repeat = {1, 2}) Block a;
-          @Stack(repeat = {3, 4}) Block b;
+          @Stack(repeat = {3, 4, 5}) Block b;
           @Dense(units = 8) Layer fc2;
         }
         """);
@@ -382,10 +399,11 @@ class DiagnosticsTest {
         error("Unused.java", "@Dense(units = -4096) Layer fc1;",
             "layer 'fc1' has units = -4096; a layer needs at least one unit"),
         error("Unused.java", "@Stack(repeat = -2) Block inner;", "@Stack 'inner' has repeat -2; stack at least one block"),
-        error("Unused.java", "@Stack(repeat = {3, 4}) Block b;",
-            "stacks 'a' and 'b' both list several repeat counts; only one stack per network may vary, give the other a single count"),
+        error("Unused.java", "@Stack(repeat = {3, 4, 5}) Block b;",
+            "stacks 'a' (2 counts) and 'b' (3 counts) both list several repeat counts; stacks that vary do so together,"
+                + " one count per network, so list as many in each (or a single count)"),
         error("Empty.java", "@ResidualBlock",
-            "@ResidualBlock Empty has no layers; add the @Dense fields of its main path"));
+            "@ResidualBlock Empty has no layers; add the layer fields of its main path"));
   }
 
   @Test
@@ -396,7 +414,7 @@ class DiagnosticsTest {
     }
     JavaFileObject longBlock = source("Long", "@ResidualBlock\npublic class Long {\n" + fields + "}\n");
     assertDiagnostics(compile(longBlock), error("Long.java", "@ResidualBlock",
-        "@ResidualBlock Long has 2,049 dense layers in its main path; a generated class holds at most 2,048, so group them into a @Stack of smaller blocks"));
+        "@ResidualBlock Long has 2,049 layers in its main path; a generated class holds at most 2,048, so group them into a @Stack of smaller blocks"));
   }
 
   @Test
@@ -743,7 +761,8 @@ class DiagnosticsTest {
         """);
     // body[0] widens 8 → 16 (a projection, whose weight is body.0.shortcut.weight); body[1] does not.
     assertDiagnostics(compile(widen, net), error("Widen.java", "@Dense(units = 16) Layer shortcut;",
-        "layer 'body[0].shortcut' is named 'shortcut', but its block 'body[0]' has a projection shortcut whose weight is already body.0.shortcut.weight; rename the layer"));
+        "layer 'body[0].shortcut' is named 'shortcut', but its block 'body[0]' has a projection shortcut whose"
+            + " parameters are already named body.0.shortcut; rename the layer or set shortcutName"));
   }
 
   // ---- warnings ---------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ class GeneratedCodeTest {
         "SS_WEIGHT =", "SS_2_WEIGHT =", "BODY_0_FC1_WEIGHT =", "BODY_0_FC1_2_WEIGHT =", "DOWN_SAMPLE_2_WEIGHT =")) {
       assertTrue(source.contains(constant), constant);
     }
-    assertTrue(source.contains("void body0Forward(") && source.contains("void body0_2Forward("), "method names");
+    assertTrue(source.contains("void body0Forward(") && source.contains("void body_0Forward("), "method names");
     DoubleNetwork net = c.network("n.ResidualClash", 3, 1);
     // The parameters keep the user's names, each distinct, as PyTorch's state_dict would.
     assertEquals(List.of("fc", "FC", "act_x", "x_weight", "body.0.fc1", "body.0.fc2", "body.1.fc1", "body.1.fc2",
@@ -118,11 +118,12 @@ class GeneratedCodeTest {
         }
         """, "n.Block", BLOCK);
     String source = c.source("n.ResidualNet");
-    assertTrue(source.contains("{@code a[l+3] = g(z[l+3] + a[l])}"), "class Javadoc counts three layers");
+    assertTrue(source.replaceAll("\\s+\\*\\s+", " ").contains("{@code a[l+3] = g(z[l+3] + a[l])}"),
+        "class Javadoc counts three layers");
     assertTrue(source.contains("// shortcut: ∂L/∂a[l] = ∂L/∂z[l+3], unchanged"));
     assertFalse(source.contains("l+2] + a[l]") || source.contains("z[l+2], unchanged"), "no a[l+2] for this block");
-    assertTrue(c.source("n.ResidualMixed").contains("{@code a[l+n] = g(z[l+n] + a[l])}: the shortcut joins before "
-        + "the last activation, n being the block's layers and inner blocks (2 or 3)."));
+    assertTrue(c.source("n.ResidualMixed").replaceAll("\\s+\\*\\s+", " ").contains("{@code a[l+n] = g(z[l+n] + a[l])},"
+        + " n being the block's steps (2 or 3): the shortcut joins before the last activation."));
   }
 
   static final String SMALL = """

@@ -213,7 +213,7 @@ class RoundsAndLibrariesTest {
         error("Net.java", "@Stack(repeat = 2) lib.Bad bad;", "in lib.Bad (compiled elsewhere, used here): "
             + "layer 'fc1' has units = -4096; a layer needs at least one unit"),
         error("Net.java", "@Stack(repeat = 1) lib.Empty empty;", "in lib.Empty (compiled elsewhere, used here): "
-            + "@ResidualBlock Empty has no layers; add the @Dense fields of its main path"),
+            + "@ResidualBlock Empty has no layers; add the layer fields of its main path"),
         error("Widths.java", "@Stack(repeat = 2) lib.Narrow body;",
             "identity block Narrow, compiled elsewhere, keeps its width only at 4 (input 8 → fc1 8 → fc2 4), but the "
                 + "stack 'body' feeds it 8; feed 'body' 4 values, or stack a block with shortcut = PROJECTION"));

@@ -36,7 +36,7 @@ final class TestDeclarations {
 
   static NetworkDecl network(String packageName, String name, int inputs, int outputs, Precision precision,
       List<Variant> variants, Member... members) {
-    return new NetworkDecl(packageName, name, name, inputs, 0, 0, 0, outputs, Loss.SOFTMAX_CROSS_ENTROPY, precision,
+    return new NetworkDecl(packageName, packageName + "." + name, name, name, inputs, 0, 0, 0, outputs, Loss.SOFTMAX_CROSS_ENTROPY, precision,
         variants, Shortcut.PROJECTION, List.of(members), true, O,
         new NetworkDecl.Origins(O, O, O, O, O, O, O, O, O));
   }

@@ -26,9 +26,12 @@ public final class Declarations {
   /**
    * A {@code @Network} class. The input is a vector of {@code inputs} values, or an image of
    * {@code channels × height × width}: validation checks that exactly one was declared.
+   *
+   * @param qualifiedName the canonical name, {@code d.A.Net} for a class nested in {@code d.A}
    */
   public record NetworkDecl(
       String packageName,
+      String qualifiedName,
       String declarationName,
       String baseName,
       int inputs,
@@ -53,11 +56,6 @@ public final class Declarations {
     public record Origins(
         Origin inputs, Origin channels, Origin height, Origin width, Origin outputs, Origin loss,
         Origin variants, Origin name, Origin reshape) {}
-
-    /** Qualified name of the declaration. */
-    public String qualifiedName() {
-      return packageName.isEmpty() ? declarationName : packageName + "." + declarationName;
-    }
 
     /** Whether the input is an image (any of channels, height, width declared). */
     public boolean imageInput() {

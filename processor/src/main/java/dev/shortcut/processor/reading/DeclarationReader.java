@@ -116,7 +116,7 @@ public final class DeclarationReader {
         origin(type, mirror, "outputs"), origin(type, mirror, "loss"), origin(type, mirror, "variants"),
         origin(type, mirror, "name"), origin(type, mirror, "reshape"));
     return new NetworkDecl(
-        packageOf(type), simple, name.isEmpty() ? simple : name,
+        packageOf(type), type.getQualifiedName().toString(), simple, name.isEmpty() ? simple : name,
         intValue(mirror, "inputs"), intValue(mirror, "channels"), intValue(mirror, "height"),
         intValue(mirror, "width"), intValue(mirror, "outputs"),
         orDefault(enumValue(Loss.class, rawValue(mirror, "loss")), Loss.SOFTMAX_CROSS_ENTROPY),

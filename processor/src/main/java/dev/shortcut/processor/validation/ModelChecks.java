@@ -107,9 +107,13 @@ public final class ModelChecks {
     if (model.parameterCount() > Validator.MAX_ARRAY) {
       out.reportOnce(Message.TOO_MANY_PARAMETERS, decl.origin(), model.className(), model.parameterCount(),
           Validator.MAX_ARRAY);
-    } else if (model.activationWidth() > Validator.MAX_ARRAY || model.gradients().width() > Validator.MAX_ARRAY) {
-      out.reportOnce(Message.TOO_MANY_ACTIVATIONS, decl.origin(), model.className(),
-          Math.max(model.activationWidth(), model.gradients().width()), Validator.MAX_ARRAY);
+    } else {
+      // Three arrays per batch row: the input, the layers' outputs in between, their gradients.
+      long interior = model.activationWidth() - model.input().size() - model.outputs();
+      long widest = Math.max(model.input().size(), Math.max(interior, model.gradients().width()));
+      if (widest > Validator.MAX_ARRAY) {
+        out.reportOnce(Message.TOO_MANY_ACTIVATIONS, decl.origin(), model.className(), widest, Validator.MAX_ARRAY);
+      }
     }
   }
 

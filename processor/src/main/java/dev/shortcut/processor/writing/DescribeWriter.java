@@ -52,7 +52,7 @@ final class DescribeWriter {
         : CodeBlock.of("INPUTS");
     MethodSpec.Builder describe = MethodSpec.methodBuilder("describe").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .returns(Names.ARCHITECTURE)
-        .addStatement("$T b = $T.builder($S, $L, OUTPUTS, $T.$L, $T.$L, $L)", Names.ARCHITECTURE_BUILDER,
+        .addStatement("$T b = $T.builder($S,$W$L,$WOUTPUTS,$W$T.$L,$W$T.$L,$W$L)", Names.ARCHITECTURE_BUILDER,
             Names.ARCHITECTURE, model.className(), start, Names.LOSS, model.loss(), Names.PRECISION,
             model.precision(), model.residual());
     MethodBody body = new MethodBody();

@@ -34,34 +34,73 @@ final class DocWriter {
 
   CodeBlock classJavadoc() {
     CodeBlock.Builder doc = CodeBlock.builder();
-    doc.add("$L network generated from {@link $L}: $L layers, $L parameters.\n\n",
-        model.residual() ? "Residual" : "Plain", model.declaration().simpleName(), model.layerCount(),
-        ClassLayout.grouped(model.parameterCount()));
-    doc.add("<pre>\n$L\n</pre>\n\n", Traces.network(model));
+    doc.add("$L\n", wrap((model.residual() ? "Residual" : "Plain") + " network generated from {@link "
+        + model.declaration().simpleName() + "}: " + model.layerCount() + " layers, "
+        + ClassLayout.grouped(model.parameterCount()) + " parameters.", CLASS_WIDTH));
+    doc.add("\n<pre>\n$L\n</pre>\n\n", Traces.network(model));
     if (model.residual()) {
-      doc.add("<p>Shortcuts: $L. Each block computes {@code $L}: the shortcut joins before the last\n"
-          + "activation$L.\n\n", shortcutCounts(), equation(), normalizedBlocks() ? ", after the last batch normalization" : "");
+      doc.add("$L\n\n", wrap("<p>Shortcuts: " + shortcutCounts() + ". Each block computes " + equation()
+          + ": the shortcut joins before the last activation"
+          + (normalizedBlocks() ? ", after the last batch normalization." : "."), CLASS_WIDTH));
     } else {
       doc.add("<p>The plain twin: the same layers as the residual network, every shortcut removed.\n\n");
     }
-    doc.add("<p>Memory is laid out once, for {@code maxBatch} rows: {@code parameters} (named like PyTorch's\n"
-        + "state_dict, {@code $L}) and {@code gradients} alike; every layer's output in {@code activations}\n"
-        + "($L); their gradients in $L reused buffer$L of {@code activationGradients}$L. {@link #forward}\n"
-        + "and {@link #backward} allocate nothing.\n\n",
-        model.layers().get(0).path() + ".weight", layout.isDouble ? "doubles" : "floats, channels last",
-        model.gradients().buffers(), model.gradients().buffers() == 1 ? "" : "s",
-        layout.normalizes() ? "; batch-normalization running statistics in {@code buffers}" : "");
-    doc.add("<p>Offsets: {@code X_WEIGHT} and {@code X_BIAS} of layer {@code x} in the parameter and gradient\n"
-        + "arrays; {@code ACT_X}, per sample, of its output in {@code activations} (× maxBatch);\n"
-        + "{@code GRAD_n} of gradient buffer n$L.\n",
-        layout.normalizes() ? "; {@code X_RUNNING_MEAN}, {@code X_RUNNING_VAR} in {@code buffers},"
-            + " {@code X_STATISTICS} in {@code statistics}" : "");
+    int buffers = model.gradients().buffers();
+    doc.add("$L\n\n", wrap("<p>Memory is laid out once, for {@code maxBatch} rows: {@code parameters} (named like"
+        + " PyTorch's state_dict, {@code " + model.layers().get(0).path() + ".weight}) and {@code gradients}"
+        + " alike; every layer's output in {@code activations} (" + (layout.isDouble ? "doubles" : "floats")
+        + (model.imageInput() ? ", channels last" : "") + "); their gradients in " + buffers + " reused buffer"
+        + (buffers == 1 ? "" : "s") + " of {@code activationGradients}"
+        + (layout.normalizes() ? "; batch-normalization running statistics in {@code buffers}" : "")
+        + ". {@link #forward} and {@link #backward} allocate nothing.", CLASS_WIDTH));
+    doc.add("$L\n", wrap("<p>Offsets: {@code X_WEIGHT} and {@code X_BIAS} of layer {@code x} in the parameter"
+        + " and gradient arrays; {@code ACT_X}, per sample, of its output in {@code activations} (× maxBatch);"
+        + " {@code GRAD_n} of gradient buffer n"
+        + (layout.normalizes() ? "; {@code X_RUNNING_MEAN}, {@code X_RUNNING_VAR} in {@code buffers},"
+            + " {@code X_STATISTICS} in {@code statistics}" : "") + ".", CLASS_WIDTH));
     if (!layout.plan.shards().isEmpty()) {
-      doc.add("\n<p>The code is split into $L inner classes of at most $L layers ({@code Shard0}, …): one\n"
-          + "class file holds at most 65,535 constants.\n", layout.plan.shards().size(),
-          ClassLayout.grouped(ClassPlan.LAYERS_PER_CLASS));
+      doc.add("\n$L\n", wrap("<p>The code is split into " + layout.plan.shards().size() + " inner classes of at most "
+          + ClassLayout.grouped(ClassPlan.LAYERS_PER_CLASS) + " layers ({@code Shard0}, …): one class file holds"
+          + " at most 65,535 constants.", CLASS_WIDTH));
     }
     return doc.build();
+  }
+
+  /** Columns of Javadoc text: the class's comment starts at column 3, a method's at 5; lines end by 100. */
+  static final int CLASS_WIDTH = 96;
+  static final int METHOD_WIDTH = 94;
+
+  /**
+   * {@code text} broken at spaces into lines of at most {@code width} characters; an inline tag
+   * ({@code {@code a[l] + b}}) stays on one line.
+   */
+  static String wrap(String text, int width) {
+    List<String> words = new ArrayList<>();
+    int depth = 0;
+    for (String token : text.split(" ")) {
+      if (depth > 0) {
+        words.set(words.size() - 1, words.get(words.size() - 1) + " " + token);
+      } else {
+        words.add(token);
+      }
+      depth += count(token, '{') - count(token, '}');
+    }
+    StringBuilder out = new StringBuilder();
+    int lineStart = 0;
+    for (String word : words) {
+      if (out.length() > lineStart && out.length() - lineStart + 1 + word.length() > width) {
+        out.append('\n');
+        lineStart = out.length();
+      } else if (out.length() > lineStart) {
+        out.append(' ');
+      }
+      out.append(word);
+    }
+    return out.toString();
+  }
+
+  private static int count(String s, char c) {
+    return (int) s.chars().filter(x -> x == c).count();
   }
 
   private String shortcutCounts() {
@@ -79,16 +118,20 @@ final class DocWriter {
     return model.blocks().stream().anyMatch(b -> b.lastLayer() instanceof Norm);
   }
 
-  /** {@code a[l+2] = g(z[l+2] + a[l])}, counting the blocks' real steps. */
+  /**
+   * {@code {@code a[l+2] = g(z[l+2] + a[l])}}, counting the blocks' real steps; {@code n} with the
+   * counts named when blocks differ.
+   */
   private String equation() {
     Set<Integer> steps = new TreeSet<>();
     model.blocks().forEach(b -> steps.add(b.steps()));
     String k = steps.size() == 1 ? Integer.toString(steps.iterator().next()) : "n";
-    String eq = "a[l+" + k + "] = g(" + (normalizedBlocks() ? "BN(z[l+" + k + "])" : "z[l+" + k + "]") + " + a[l])";
+    String eq = "{@code a[l+" + k + "] = g(" + (normalizedBlocks() ? "BN(z[l+" + k + "])" : "z[l+" + k + "]")
+        + " + a[l])}";
     if (steps.size() > 1) {
       List<String> s = new ArrayList<>();
       steps.forEach(v -> s.add(Integer.toString(v)));
-      eq += "}, n being the block's steps (" + String.join(" or ", s) + "){@code";
+      eq += ", n being the block's steps (" + String.join(" or ", s) + ")";
     }
     return eq;
   }
@@ -96,8 +139,8 @@ final class DocWriter {
   /** The equations of one block, one line per step, aligned. */
   CodeBlock blockJavadoc(Block b) {
     CodeBlock.Builder doc = CodeBlock.builder();
-    doc.add("Block $L ($L): $L → $L, $L.\n<pre>\n", Traces.display(b.path()), b.blockType(), b.input(), b.output(),
-        shortcutDescription(b));
+    doc.add("$L\n<pre>\n", wrap("Block " + Traces.display(b.path()) + " (" + b.blockType() + "): " + b.input() + " → "
+        + b.output() + ", " + shortcutDescription(b) + ".", METHOD_WIDTH));
     List<String[]> lines = new ArrayList<>();
     int k = 0;
     List<Node> children = b.children();

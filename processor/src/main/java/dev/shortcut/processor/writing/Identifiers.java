@@ -56,16 +56,22 @@ final class Identifiers {
     return sb.toString().toUpperCase(Locale.ROOT);
   }
 
-  /** Camel-case stem of a dotted path: {@code body.3.inner.0} → {@code body3Inner0}. */
+  /**
+   * Camel-case stem of a dotted path, block indices after an underscore so that they stay apart
+   * from the names: {@code body.3.inner.0} → {@code body_3Inner_0}, {@code layer2.0} → {@code layer2_0}.
+   */
   static String methodStem(String path) {
     StringBuilder sb = new StringBuilder();
-    boolean upper = false;
-    for (char c : identifierChars(path).toCharArray()) {
-      if (c == '.') {
-        upper = true;
+    for (String segment : identifierChars(path).split("\\.")) {
+      if (segment.isEmpty()) {
+        continue;
+      }
+      if (sb.length() > 0 && Character.isDigit(segment.charAt(0))) {
+        sb.append('_').append(segment);
+      } else if (sb.length() > 0) {
+        sb.append(Character.toUpperCase(segment.charAt(0))).append(segment.substring(1));
       } else {
-        sb.append(upper && sb.length() > 0 ? Character.toUpperCase(c) : c);
-        upper = false;
+        sb.append(segment);
       }
     }
     return sb.toString();

@@ -239,15 +239,15 @@ public final class NetworkWriter {
         .addStatement("throw new $T($S + maxBatch)", IllegalArgumentException.class, "maxBatch must be at least 1, got ")
         .endControlFlow()
         .beginControlFlow("if (maxBatch > MAX_BATCH)")
-        .addStatement("throw new $T($S + maxBatch + $S + MAX_BATCH + $S)", IllegalArgumentException.class,
+        .addStatement("throw new $T($S + maxBatch$W+ $S + MAX_BATCH + $S)", IllegalArgumentException.class,
             "maxBatch ", " is too large: this network's buffers hold at most ", " rows in Java arrays")
         .endControlFlow();
     if (layout.normalizes()) {
       // The statistics offsets assume the runtime's layout; a mismatched runtime must not corrupt memory.
       main.beginControlFlow("if ($T.batchNormScratchSize(1) != $L)", Names.KERNELS,
               NetworkModel.NORM_STATISTICS_PER_CHANNEL)
-          .addStatement("throw new $T($S)", IllegalStateException.class,
-              "this class was generated for another version of the Shortcut runtime; recompile it")
+          .addStatement("throw new $T($S$W+ $S)", IllegalStateException.class,
+              "this class was generated for another version of the Shortcut runtime; ", "recompile it")
           .endControlFlow();
     }
     main.addStatement("this.maxBatch = maxBatch")
@@ -303,25 +303,26 @@ public final class NetworkWriter {
     outer.addMethod(MethodSpec.methodBuilder("checkBatch").addModifiers(Modifier.PRIVATE)
         .addParameter(TypeName.INT, "batch")
         .beginControlFlow("if (batch < 1 || batch > maxBatch)")
-        .addStatement("throw new $T($S + batch + $S + maxBatch + $S)", IllegalArgumentException.class,
+        .addStatement("throw new $T($S + batch$W+ $S + maxBatch + $S)", IllegalArgumentException.class,
             "batch must be in [1, maxBatch], got ", " (maxBatch ", ")")
         .endControlFlow().build());
     MethodSpec.Builder checkForward = MethodSpec.methodBuilder("checkForwardRan").addModifiers(Modifier.PRIVATE)
         .addJavadoc("Backward reads the activations of the last forward pass: they must exist, for as many rows.\n")
         .addParameter(TypeName.INT, "batch")
         .beginControlFlow("if (forwardRows == 0)")
-        .addStatement("throw new $T($S + batch + $S)", IllegalStateException.class, "backward(",
-            ") needs a forward pass first: no forward ran since this network was built or since the last backward")
+        .addStatement("throw new $T($S + batch + $S$W+ $S)", IllegalStateException.class, "backward(",
+            ") needs a forward pass first: no forward ran since this network was built",
+            " or since the last backward")
         .endControlFlow()
         .beginControlFlow("if (batch > forwardRows)")
-        .addStatement("throw new $T($S + batch + $S + forwardRows + $S)", IllegalStateException.class,
+        .addStatement("throw new $T($S + batch$W+ $S$W+ forwardRows + $S)", IllegalStateException.class,
             "backward(", ") needs the activations of as many rows, but the last forward ran ",
             "; run forward(batch) first")
         .endControlFlow();
     if (layout.normalizes()) {
       checkForward.beginControlFlow("if (!training)")
-          .addStatement("throw new $T($S)", IllegalStateException.class, "backward needs training mode: batch "
-              + "normalization's gradient is that of the batch statistics; call setTraining(true) and run forward again")
+          .addStatement("throw new $T($S$W+ $S)", IllegalStateException.class, "backward needs training mode: batch "
+              + "normalization's gradient is that of the batch statistics; ", "call setTraining(true) and run forward again")
           .endControlFlow();
     }
     outer.addMethod(checkForward.build());

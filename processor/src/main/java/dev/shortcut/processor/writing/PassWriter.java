@@ -190,6 +190,12 @@ final class PassWriter {
       return new Operand("activations, " + local, List.of(local));
     }
 
+    /** {@code aConv1} alone: an interior slot's offset in {@code activations}. */
+    Operand offset(int slot) {
+      Operand a = act(slot);
+      return new Operand(a.locals().get(0), a.locals());
+    }
+
     /** {@code activationGradients, dConv1}, or {@code inputGradient, 0} / {@code outputGradient, 0}. */
     Operand grad(int slot) {
       if (slot == 0) {
@@ -368,7 +374,7 @@ final class PassWriter {
     String term = joining == null ? "" : " + " + DocWriter.shortcutTerm(joining);
     s.comment("$L: a = $L$L", n.fieldName(), DocWriter.applied(n.activation(), "γ x̂ + β" + term),
         joining == null ? "" : ": the shortcut joins before the activation");
-    s.call("normalizationStatistics", rows(n), n.input().channels(), s.act(n.inputSlot()),
+    s.call("normalizationStatistics", rows(n), n.input().channels(), s.offset(n.inputSlot()),
         constant(n, "_RUNNING_MEAN", s), constant(n, "_STATISTICS", s), constant(n, "_COUNTER", s));
     Object[] common = {s.act(n.inputSlot()), "statistics", constant(n, "_STATISTICS", s), "parameters",
         constant(n, "_WEIGHT", s), constant(n, "_BIAS", s)};
@@ -404,7 +410,7 @@ final class PassWriter {
             constant(c, "_WEIGHT", s), s.act(c.outputSlot()));
       } else {
         Norm n = (Norm) p;
-        s.call("normalizationStatistics", rows(n), n.input().channels(), s.act(n.inputSlot()),
+        s.call("normalizationStatistics", rows(n), n.input().channels(), s.offset(n.inputSlot()),
             constant(n, "_RUNNING_MEAN", s), constant(n, "_STATISTICS", s), constant(n, "_COUNTER", s));
         s.call("kernels.batchNormActivation", rows(n), n.input().channels(), s.act(n.inputSlot()), "statistics",
             constant(n, "_STATISTICS", s), "parameters", constant(n, "_WEIGHT", s), constant(n, "_BIAS", s),
@@ -428,11 +434,12 @@ final class PassWriter {
       return;
     }
     Block b = (Block) node;
-    m.addJavadoc("Backward through block $L, last layer first.$L\n", Traces.display(b.path()),
-        b.shortcut() == ShortcutKind.NONE ? "" : " The shortcut hands ∂L/∂z at the addition to a[l]"
+    m.addJavadoc("$L\n", DocWriter.wrap("Backward through block " + Traces.display(b.path()) + ", last layer first."
+        + (b.shortcut() == ShortcutKind.NONE ? "" : " The shortcut hands ∂L/∂z at the addition to a[l]"
             + (b.shortcut() == ShortcutKind.IDENTITY ? " unchanged" : b.shortcut() == ShortcutKind.ZERO_PAD
-                ? " through the padding's inverse (the channels and pixels a[l] had)" : " through the projection")
-            + "; the main path then adds its own part, so the gradient reaches a[l] even when the path's is small.");
+                ? " at the pixels and channels a[l] had" : " through the projection")
+            + "; the main path then adds its own part, so the gradient reaches a[l] even when the path's is small."),
+        DocWriter.METHOD_WIDTH));
     List<Node> children = b.children();
     for (int i = children.size() - 1; i >= 0; i--) {
       Node child = children.get(i);

@@ -70,7 +70,7 @@ class ModelBuilderTest {
 
   static NetworkDecl network(String name, int inputs, int[] image, int outputs, List<Variant> variants,
       Shortcut reshape, List<Member> members) {
-    return new NetworkDecl("m", name, name, inputs, image[0], image[1], image[2], outputs,
+    return new NetworkDecl("m", "m." + name, name, name, inputs, image[0], image[1], image[2], outputs,
         Loss.SOFTMAX_CROSS_ENTROPY, Precision.FLOAT, variants, reshape, members, true, O,
         new NetworkDecl.Origins(O, O, O, O, O, O, O, O, O));
   }

@@ -170,7 +170,7 @@ final class DoubleSpatial {
       double sumCentered = 0;
       for (int r = 0; r < rows; r++) {
         int i = r * channels + c;
-        double dz = grad[gradOff + i] * Kernels.derivative(g, out[outOff + i]);
+        double dz = Kernels.gradient(g, out[outOff + i], grad[gradOff + i]);
         grad[gradOff + i] = dz;
         sum += dz;
         sumCentered += dz * (x[xOff + i] - mean);
@@ -361,7 +361,7 @@ final class DoubleSpatial {
 
   static void activationBackward(int count, double[] a, int aOff, double[] grad, int gradOff, Activation g) {
     for (int i = 0; i < count; i++) {
-      grad[gradOff + i] *= Kernels.derivative(g, a[aOff + i]);
+      grad[gradOff + i] = Kernels.gradient(g, a[aOff + i], grad[gradOff + i]);
     }
   }
 }

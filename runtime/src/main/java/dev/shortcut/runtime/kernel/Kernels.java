@@ -1,5 +1,8 @@
 package dev.shortcut.runtime.kernel;
 
+import dev.shortcut.runtime.Architecture;
+import java.util.List;
+
 import dev.shortcut.annotations.Activation;
 
 /**
@@ -462,6 +465,119 @@ public final class Kernels {
     return -1;
   }
 
+  /**
+   * For a generated network after {@code forward(batch)}: the index, in {@code
+   * architecture.layers()}, of the first layer whose output rows {@code [0, batch)} hold a NaN or an
+   * infinity, or -1. Generated classes lay their activations out in exactly that order: each
+   * layer's output, {@code [maxBatch][size]}, one after the other in {@code activations}, except the
+   * last layer's, which is {@code output}.
+   */
+  public static int firstNonFiniteLayer(Architecture architecture, float[] activations, float[] output, int batch,
+      int maxBatch) {
+    List<Architecture.Layer> layers = architecture.layers();
+    long offset = 0;
+    for (int i = 0; i < layers.size(); i++) {
+      int size = layers.get(i).output().size();
+      if (i == layers.size() - 1) {
+        return firstNonFinite(output, 0, batch * size) >= 0 ? i : -1;
+      }
+      int from = Math.toIntExact(offset * maxBatch);
+      if (firstNonFinite(activations, from, from + batch * size) >= 0) {
+        return i;
+      }
+      offset += size;
+    }
+    return -1;
+  }
+
+  /** Double-precision {@link #firstNonFiniteLayer(Architecture, float[], float[], int, int)}. */
+  public static int firstNonFiniteLayer(Architecture architecture, double[] activations, double[] output, int batch,
+      int maxBatch) {
+    List<Architecture.Layer> layers = architecture.layers();
+    long offset = 0;
+    for (int i = 0; i < layers.size(); i++) {
+      int size = layers.get(i).output().size();
+      if (i == layers.size() - 1) {
+        return firstNonFinite(output, 0, batch * size) >= 0 ? i : -1;
+      }
+      int from = Math.toIntExact(offset * maxBatch);
+      if (firstNonFinite(activations, from, from + batch * size) >= 0) {
+        return i;
+      }
+      offset += size;
+    }
+    return -1;
+  }
+
+  // ---- shortcuts -----------------------------------------------------------------------------
+
+  /**
+   * An identity shortcut's backward, the residual network's lesson: the gradient at the addition
+   * {@code dz} reaches the block's input unchanged, {@code dIn (=|+=) dz} as {@code write} says.
+   */
+  public void residualBackward(int count, float[] dz, int dzOff, float[] dIn, int dInOff, InputGradient write) {
+    if (write == InputGradient.OVERWRITE) {
+      System.arraycopy(dz, dzOff, dIn, dInOff, count);
+    } else if (write == InputGradient.ACCUMULATE) {
+      provider.add(count, dz, dzOff, dIn, dInOff);
+    }
+  }
+
+  /** Double-precision {@link #residualBackward(int, float[], int, float[], int, InputGradient)}. */
+  public void residualBackward(int count, double[] dz, int dzOff, double[] dIn, int dInOff, InputGradient write) {
+    if (write == InputGradient.OVERWRITE) {
+      System.arraycopy(dz, dzOff, dIn, dInOff, count);
+    } else if (write == InputGradient.ACCUMULATE) {
+      for (int i = 0; i < count; i++) {
+        dIn[dInOff + i] += dz[dzOff + i];
+      }
+    }
+  }
+
+  /**
+   * Adds the option-A shortcut to a pre-activation: {@code z[n][h][w][c] += in[n][h·s][w·s][c]} for
+   * {@code c < inChannels} (the padded channels add nothing), where no batch normalization comes
+   * between the layer and its activation.
+   */
+  public void zeroPadShortcutAdd(ZeroPadShortcut pad, int batch, float[] in, int inOff, float[] z, int zOff) {
+    checkBatch(batch);
+    int oh = pad.outHeight();
+    int ow = pad.outWidth();
+    int ic = pad.inChannels();
+    int oc = pad.outChannels();
+    for (int n = 0; n < batch; n++) {
+      for (int h = 0; h < oh; h++) {
+        for (int w = 0; w < ow; w++) {
+          int src = inOff + ((n * pad.inHeight() + h * pad.stride()) * pad.inWidth() + w * pad.stride()) * ic;
+          int dst = zOff + ((n * oh + h) * ow + w) * oc;
+          for (int c = 0; c < ic; c++) {
+            z[dst + c] += in[src + c];
+          }
+        }
+      }
+    }
+  }
+
+  /** Double-precision {@link #zeroPadShortcutAdd(ZeroPadShortcut, int, float[], int, float[], int)}. */
+  public void zeroPadShortcutAdd(ZeroPadShortcut pad, int batch, double[] in, int inOff, double[] z, int zOff) {
+    checkBatch(batch);
+    int oh = pad.outHeight();
+    int ow = pad.outWidth();
+    int ic = pad.inChannels();
+    int oc = pad.outChannels();
+    for (int n = 0; n < batch; n++) {
+      for (int h = 0; h < oh; h++) {
+        for (int w = 0; w < ow; w++) {
+          int src = inOff + ((n * pad.inHeight() + h * pad.stride()) * pad.inWidth() + w * pad.stride()) * ic;
+          int dst = zOff + ((n * oh + h) * ow + w) * oc;
+          for (int c = 0; c < ic; c++) {
+            z[dst + c] += in[src + c];
+          }
+        }
+      }
+    }
+  }
+
   // =========================================================================================
   // Convolutional networks: convolution, batch normalization, pooling, shortcuts.
   //
@@ -563,7 +679,11 @@ public final class Kernels {
    * may reuse it for anything between calls (one buffer of the largest size serves a network).
    */
   public void conv2dBackwardInput(ConvShape shape, int batch, float[] dy, int dyOff, float[] w, int wOff,
-      float[] dx, int dxOff, boolean accumulate, float[] scratch, int scratchOff) {
+      float[] dx, int dxOff, InputGradient write, float[] scratch, int scratchOff) {
+    if (write == InputGradient.SKIP) {
+      return;
+    }
+    boolean accumulate = write == InputGradient.ACCUMULATE;
     checkConv(shape, batch, dx.length, dxOff, w.length, wOff, dy.length, dyOff);
     checkSpan("scratch", scratch.length, scratchOff, shape.backwardInputScratchSize());
     SPATIAL.prepareBackwardInput(shape, w, wOff, scratch, scratchOff);
@@ -717,7 +837,11 @@ public final class Kernels {
    */
   public void batchNormBackward(int rows, int channels, float[] x, int xOff, float[] saved, int savedOff,
       float[] params, int gammaOff, float[] out, int outOff, float[] grad, int gradOff, Activation g,
-      float[] gradients, int dGammaOff, int dBetaOff, float[] dx, int dxOff, boolean accumulate) {
+      float[] gradients, int dGammaOff, int dBetaOff, float[] dx, int dxOff, InputGradient write) {
+    if (write == InputGradient.SKIP) {
+      return;
+    }
+    boolean accumulate = write == InputGradient.ACCUMULATE;
     checkRows(rows, channels);
     long size = (long) rows * channels;
     checkSpan("x", x.length, xOff, size);
@@ -761,7 +885,11 @@ public final class Kernels {
    * is then exactly the shortcut's gradient.
    */
   public void zeroPadShortcutBackward(ZeroPadShortcut pad, int batch, float[] dz, int dzOff, float[] dIn,
-      int dInOff, boolean accumulate) {
+      int dInOff, InputGradient write) {
+    if (write == InputGradient.SKIP) {
+      return;
+    }
+    boolean accumulate = write == InputGradient.ACCUMULATE;
     checkBatch(batch);
     long in = (long) batch * pad.inHeight() * pad.inWidth() * pad.inChannels();
     checkSpan("dz", dz.length, dzOff, (long) batch * pad.outHeight() * pad.outWidth() * pad.outChannels());
@@ -810,7 +938,11 @@ public final class Kernels {
    * {@code y} (no index scratch). Overlapping windows add.
    */
   public void maxPoolBackward(PoolShape shape, int batch, float[] x, int xOff, float[] y, int yOff, float[] dy,
-      int dyOff, float[] dx, int dxOff, boolean accumulate) {
+      int dyOff, float[] dx, int dxOff, InputGradient write) {
+    if (write == InputGradient.SKIP) {
+      return;
+    }
+    boolean accumulate = write == InputGradient.ACCUMULATE;
     checkBatch(batch);
     checkSpan("x", x.length, xOff, (long) batch * shape.inputSize());
     checkSpan("y", y.length, yOff, (long) batch * shape.outputSize());
@@ -828,7 +960,11 @@ public final class Kernels {
 
   /** Average pooling backward: {@code dx (+)= dy / area} over each window. */
   public void averagePoolBackward(PoolShape shape, int batch, float[] dy, int dyOff, float[] dx, int dxOff,
-      boolean accumulate) {
+      InputGradient write) {
+    if (write == InputGradient.SKIP) {
+      return;
+    }
+    boolean accumulate = write == InputGradient.ACCUMULATE;
     checkBatch(batch);
     checkSpan("dy", dy.length, dyOff, (long) batch * shape.outputSize());
     checkSpan("dx", dx.length, dxOff, (long) batch * shape.inputSize());
@@ -850,7 +986,11 @@ public final class Kernels {
 
   /** Global average pooling backward: {@code dx[n][p][c] (+)= dy[n][c] / pixels}. */
   public void globalAveragePoolBackward(int batch, int pixels, int channels, float[] dy, int dyOff, float[] dx,
-      int dxOff, boolean accumulate) {
+      int dxOff, InputGradient write) {
+    if (write == InputGradient.SKIP) {
+      return;
+    }
+    boolean accumulate = write == InputGradient.ACCUMULATE;
     checkGlobalPool(batch, pixels, channels, dx.length, dxOff, dy.length, dyOff);
     SPATIAL.globalAveragePoolBackward(batch, pixels, channels, dy, dyOff, dx, dxOff, accumulate);
   }
@@ -885,7 +1025,11 @@ public final class Kernels {
 
   /** Double-precision input gradient; {@code scratch} is checked like the float one's, and unused. */
   public void conv2dBackwardInput(ConvShape shape, int batch, double[] dy, int dyOff, double[] w, int wOff,
-      double[] dx, int dxOff, boolean accumulate, double[] scratch, int scratchOff) {
+      double[] dx, int dxOff, InputGradient write, double[] scratch, int scratchOff) {
+    if (write == InputGradient.SKIP) {
+      return;
+    }
+    boolean accumulate = write == InputGradient.ACCUMULATE;
     checkConv(shape, batch, dx.length, dxOff, w.length, wOff, dy.length, dyOff);
     checkSpan("scratch", scratch.length, scratchOff, shape.backwardInputScratchSize());
     DoubleSpatial.conv2dBackwardInput(shape, batch, dy, dyOff, w, wOff, dx, dxOff, accumulate);
@@ -972,7 +1116,11 @@ public final class Kernels {
   /** Double-precision {@link #batchNormBackward(int, int, float[], int, float[], int, float[], int, float[], int, float[], int, Activation, float[], int, int, float[], int, boolean)}. */
   public void batchNormBackward(int rows, int channels, double[] x, int xOff, double[] saved, int savedOff,
       double[] params, int gammaOff, double[] out, int outOff, double[] grad, int gradOff, Activation g,
-      double[] gradients, int dGammaOff, int dBetaOff, double[] dx, int dxOff, boolean accumulate) {
+      double[] gradients, int dGammaOff, int dBetaOff, double[] dx, int dxOff, InputGradient write) {
+    if (write == InputGradient.SKIP) {
+      return;
+    }
+    boolean accumulate = write == InputGradient.ACCUMULATE;
     checkRows(rows, channels);
     long size = (long) rows * channels;
     checkSpan("x", x.length, xOff, size);
@@ -999,7 +1147,11 @@ public final class Kernels {
 
   /** Double-precision {@link #zeroPadShortcutBackward(ZeroPadShortcut, int, float[], int, float[], int, boolean)}. */
   public void zeroPadShortcutBackward(ZeroPadShortcut pad, int batch, double[] dz, int dzOff, double[] dIn,
-      int dInOff, boolean accumulate) {
+      int dInOff, InputGradient write) {
+    if (write == InputGradient.SKIP) {
+      return;
+    }
+    boolean accumulate = write == InputGradient.ACCUMULATE;
     checkBatch(batch);
     checkSpan("dz", dz.length, dzOff, (long) batch * pad.outHeight() * pad.outWidth() * pad.outChannels());
     checkSpan("dIn", dIn.length, dInOff, (long) batch * pad.inHeight() * pad.inWidth() * pad.inChannels());
@@ -1016,7 +1168,11 @@ public final class Kernels {
 
   /** Double-precision max pooling backward. */
   public void maxPoolBackward(PoolShape shape, int batch, double[] x, int xOff, double[] y, int yOff, double[] dy,
-      int dyOff, double[] dx, int dxOff, boolean accumulate) {
+      int dyOff, double[] dx, int dxOff, InputGradient write) {
+    if (write == InputGradient.SKIP) {
+      return;
+    }
+    boolean accumulate = write == InputGradient.ACCUMULATE;
     checkBatch(batch);
     checkSpan("x", x.length, xOff, (long) batch * shape.inputSize());
     checkSpan("y", y.length, yOff, (long) batch * shape.outputSize());
@@ -1035,7 +1191,11 @@ public final class Kernels {
 
   /** Double-precision average pooling backward. */
   public void averagePoolBackward(PoolShape shape, int batch, double[] dy, int dyOff, double[] dx, int dxOff,
-      boolean accumulate) {
+      InputGradient write) {
+    if (write == InputGradient.SKIP) {
+      return;
+    }
+    boolean accumulate = write == InputGradient.ACCUMULATE;
     checkBatch(batch);
     checkSpan("dy", dy.length, dyOff, (long) batch * shape.outputSize());
     checkSpan("dx", dx.length, dxOff, (long) batch * shape.inputSize());
@@ -1050,7 +1210,11 @@ public final class Kernels {
 
   /** Double-precision global average pooling backward. */
   public void globalAveragePoolBackward(int batch, int pixels, int channels, double[] dy, int dyOff, double[] dx,
-      int dxOff, boolean accumulate) {
+      int dxOff, InputGradient write) {
+    if (write == InputGradient.SKIP) {
+      return;
+    }
+    boolean accumulate = write == InputGradient.ACCUMULATE;
     checkGlobalPool(batch, pixels, channels, dx.length, dxOff, dy.length, dyOff);
     DoubleSpatial.globalAveragePoolBackward(batch, pixels, channels, dy, dyOff, dx, dxOff, accumulate);
   }

@@ -220,7 +220,7 @@ final class ScalarSpatialProvider implements SpatialFloatProvider {
       double sumCentered = 0;
       for (int r = 0; r < rows; r++) {
         int i = r * channels + c;
-        float dz = grad[gradOff + i] * Kernels.derivative(g, out[outOff + i]);
+        float dz = Kernels.gradient(g, out[outOff + i], grad[gradOff + i]);
         grad[gradOff + i] = dz;
         sum += dz;
         sumCentered += dz * (x[xOff + i] - mean);
@@ -450,7 +450,7 @@ final class ScalarSpatialProvider implements SpatialFloatProvider {
   /** {@link #activationBackward} for elements {@code [from, to)}. */
   static void activationBackward(int from, int to, float[] a, int aOff, float[] grad, int gradOff, Activation g) {
     for (int i = from; i < to; i++) {
-      grad[gradOff + i] *= Kernels.derivative(g, a[aOff + i]);
+      grad[gradOff + i] = Kernels.gradient(g, a[aOff + i], grad[gradOff + i]);
     }
   }
 }

@@ -235,7 +235,7 @@ class BatchNormTest {
     }
     float[] dIn = new float[batch * 5 * 5 * 3];
     java.util.Arrays.fill(dIn, 100);
-    kernels.zeroPadShortcutBackward(pad, batch, dz, 0, dIn, 0, false);
+    kernels.zeroPadShortcutBackward(pad, batch, dz, 0, dIn, 0, SpatialTesting.write(false));
     for (int n = 0; n < batch; n++) {
       for (int h = 0; h < 5; h++) {
         for (int w = 0; w < 5; w++) {
@@ -247,7 +247,7 @@ class BatchNormTest {
       }
     }
     float[] twice = dIn.clone();
-    kernels.zeroPadShortcutBackward(pad, batch, dz, 0, twice, 0, true);
+    kernels.zeroPadShortcutBackward(pad, batch, dz, 0, twice, 0, SpatialTesting.write(true));
     for (int i = 0; i < dIn.length; i++) {
       assertEquals(2 * dIn[i], twice[i], "accumulate at " + i);
     }
@@ -292,12 +292,12 @@ class BatchNormTest {
         double[] dx = randomDoubles(r, rows * ch);
         double[] dxBefore = dx.clone();
         kernels.batchNormBackward(rows, ch, x, 0, saved, 0, params, 0, out, 0, grad, 0, g, gradients, 3, 3 + ch, dx, 0,
-            true);
+            SpatialTesting.write(true));
         double[] dIn = new double[in.length];
         if (kind == 1) {
           dIn = grad.clone();
         } else if (kind == 2) {
-          kernels.zeroPadShortcutBackward(pad, batch, grad, 0, dIn, 0, false);
+          kernels.zeroPadShortcutBackward(pad, batch, grad, 0, dIn, 0, SpatialTesting.write(false));
         }
         double h = 1e-6;
         double[] fdx = new double[x.length];
@@ -410,10 +410,10 @@ class BatchNormTest {
     float[] gradients = new float[2 * ch];
     float[] dx = new float[rows * ch];
     k.batchNormBackward(rows, ch, x, 0, saved, 0, params, 0, out, 0, grad, 0, Activation.RELU, gradients, 0, ch, dx, 0,
-        false);
+        SpatialTesting.write(false));
     float[] dIn = new float[in.length];
     if (pad != null) {
-      k.zeroPadShortcutBackward(pad, batch, grad, 0, dIn, 0, false);
+      k.zeroPadShortcutBackward(pad, batch, grad, 0, dIn, 0, SpatialTesting.write(false));
     }
     return new float[][] {running, saved, out, grad, gradients, dx, dIn};
   }
@@ -441,8 +441,8 @@ class BatchNormTest {
           k.batchNormTrainingStatistics(rows, ch, x, 0, running, 0, ch, saved, 0);
           k.batchNormZeroPadShortcutActivation(pad, batch, x, 0, saved, 0, params, 0, ch, in, 0, out, 0, g);
           k.batchNormShortcutActivation(rows, ch, x, 0, saved, 0, params, 0, ch, x, 0, out, 0, g);
-          k.batchNormBackward(rows, ch, x, 0, saved, 0, params, 0, out, 0, grad, 0, g, gradients, 0, ch, dx, 0, true);
-          k.zeroPadShortcutBackward(pad, batch, grad, 0, dIn, 0, false);
+          k.batchNormBackward(rows, ch, x, 0, saved, 0, params, 0, out, 0, grad, 0, g, gradients, 0, ch, dx, 0, SpatialTesting.write(true));
+          k.zeroPadShortcutBackward(pad, batch, grad, 0, dIn, 0, SpatialTesting.write(false));
         }, "batch normalization with " + g + " on " + k.threads() + " threads");
       }
     }

@@ -93,7 +93,7 @@ class ConvolutionTest {
     assertThrows(IllegalArgumentException.class, () -> k.conv2d(c, 2, x, 0, w, 1, y, 0));
     assertThrows(IllegalArgumentException.class, () -> k.conv2d(c, 0, x, 0, w, 0, y, 0));
     assertThrows(IllegalArgumentException.class,
-        () -> k.conv2dBackwardInput(c, 2, y, 0, w, 0, x, 0, false, new float[c.weightCount() - 1], 0));
+        () -> k.conv2dBackwardInput(c, 2, y, 0, w, 0, x, 0, SpatialTesting.write(false), new float[c.weightCount() - 1], 0));
   }
 
   @Test
@@ -110,7 +110,7 @@ class ConvolutionTest {
         assertClose(oracleForward(c, batch, x, X_OFF, w, W_OFF), 0, y, Y_OFF, batch * c.outputSize(), 1e-13,
             "forward " + c + " batch " + batch);
         double[] dx = new double[X_OFF + batch * c.inputSize()];
-        k.conv2dBackwardInput(c, batch, dy, Y_OFF, w, W_OFF, dx, X_OFF, false, new double[c.weightCount()], 0);
+        k.conv2dBackwardInput(c, batch, dy, Y_OFF, w, W_OFF, dx, X_OFF, SpatialTesting.write(false), new double[c.weightCount()], 0);
         assertClose(oracleBackwardInput(c, batch, dy, Y_OFF, w, W_OFF), 0, dx, X_OFF, batch * c.inputSize(), 1e-13,
             "input gradient " + c + " batch " + batch);
         double[] dw = new double[W_OFF + c.weightCount()];
@@ -152,7 +152,7 @@ class ConvolutionTest {
             expected[i] += dx[X_OFF + i];
           }
           float[] scratch = new float[1 + c.backwardInputScratchSize()];
-          k.conv2dBackwardInput(c, batch, dy, Y_OFF, w, W_OFF, dx, X_OFF, accumulate, scratch, 1);
+          k.conv2dBackwardInput(c, batch, dy, Y_OFF, w, W_OFF, dx, X_OFF, SpatialTesting.write(accumulate), scratch, 1);
           scalar.conv2dBackwardInput(c, batch, dy, Y_OFF, w, W_OFF, null, 0, dxRef, X_OFF, accumulate, 0, 1);
           assertClose(expected, 0, dx, X_OFF, in, 1e-5, "vector input gradient " + where + " acc " + accumulate);
           assertClose(expected, 0, dxRef, X_OFF, in, 1e-5, "scalar input gradient " + where + " acc " + accumulate);
@@ -203,7 +203,7 @@ class ConvolutionTest {
         return l;
       };
       double[] dx = new double[x.length];
-      k.conv2dBackwardInput(c, batch, weight, 0, w, 0, dx, 0, false, new double[c.weightCount()], 0);
+      k.conv2dBackwardInput(c, batch, weight, 0, w, 0, dx, 0, SpatialTesting.write(false), new double[c.weightCount()], 0);
       double[] dw = new double[w.length];
       k.conv2dBackwardWeights(c, batch, x, 0, weight, 0, dw, 0);
       double[] fdx = new double[x.length];
@@ -240,14 +240,14 @@ class ConvolutionTest {
       float[] dw0 = dw1.clone();
       float[] scratch = new float[c.backwardInputScratchSize()];
       one.conv2d(c, batch, x, 0, w, 0, y1, 0);
-      one.conv2dBackwardInput(c, batch, dy, 0, w, 0, dx1, 0, true, scratch, 0);
+      one.conv2dBackwardInput(c, batch, dy, 0, w, 0, dx1, 0, SpatialTesting.write(true), scratch, 0);
       one.conv2dBackwardWeights(c, batch, x, 0, dy, 0, dw1, 0);
       for (Kernels k : many) {
         float[] y = new float[dy.length];
         float[] dx = dx0.clone();
         float[] dw = dw0.clone();
         k.conv2d(c, batch, x, 0, w, 0, y, 0);
-        k.conv2dBackwardInput(c, batch, dy, 0, w, 0, dx, 0, true, scratch, 0);
+        k.conv2dBackwardInput(c, batch, dy, 0, w, 0, dx, 0, SpatialTesting.write(true), scratch, 0);
         k.conv2dBackwardWeights(c, batch, x, 0, dy, 0, dw, 0);
         String where = c + " batch " + batch + " threads " + k.threads();
         assertArrayEquals(y1, y, where);
@@ -272,7 +272,7 @@ class ConvolutionTest {
         float[] scratch = new float[c.backwardInputScratchSize()];
         assertNoAllocation(() -> {
           k.conv2d(c, batch, x, 0, w, 0, y, 0);
-          k.conv2dBackwardInput(c, batch, y, 0, w, 0, dx, 0, false, scratch, 0);
+          k.conv2dBackwardInput(c, batch, y, 0, w, 0, dx, 0, SpatialTesting.write(false), scratch, 0);
           k.conv2dBackwardWeights(c, batch, x, 0, y, 0, dw, 0);
         }, c + " on " + k.threads() + " threads");
       }

@@ -46,7 +46,7 @@ final class MixedWidthsProbe {
         () -> {
           for (ConvShape c : convs) {
             k.conv2d(c, batch, big, 0, big2, 0, big3, 0);
-            k.conv2dBackwardInput(c, batch, big2, 0, big, 0, big3, 0, true, scratch, 0);
+            k.conv2dBackwardInput(c, batch, big2, 0, big, 0, big3, 0, SpatialTesting.write(true), scratch, 0);
             k.conv2dBackwardWeights(c, batch, big, 0, big2, 0, big3, 0);
           }
         },
@@ -56,17 +56,17 @@ final class MixedWidthsProbe {
             k.batchNormZeroPadShortcutActivation(pad, batch, big, 0, small, 100, small, 300, 400, big2, 0, big3, 0, g);
             k.batchNormShortcutActivation(rows, 32, big, 0, small, 100, small, 300, 400, big2, 0, big3, 0, g);
             k.batchNormBackward(rows, 32, big, 0, small, 100, small, 300, big3, 0, big2, 0, g, small, 500, 600, big3,
-                0, true);
-            k.zeroPadShortcutBackward(pad, batch, big2, 0, big3, 0, true);
+                0, SpatialTesting.write(true));
+            k.zeroPadShortcutBackward(pad, batch, big2, 0, big3, 0, SpatialTesting.write(true));
           }
         },
         () -> {
           k.maxPool(pool, batch, big, 0, big2, 0);
-          k.maxPoolBackward(pool, batch, big, 0, big2, 0, big2, 0, big3, 0, true);
+          k.maxPoolBackward(pool, batch, big, 0, big2, 0, big2, 0, big3, 0, SpatialTesting.write(true));
           k.averagePool(pool, batch, big, 0, big2, 0);
-          k.averagePoolBackward(pool, batch, big2, 0, big3, 0, true);
+          k.averagePoolBackward(pool, batch, big2, 0, big3, 0, SpatialTesting.write(true));
           k.globalAveragePool(batch, 144, 16, big, 0, small, 0);
-          k.globalAveragePoolBackward(batch, 144, 16, small, 0, big3, 0, true);
+          k.globalAveragePoolBackward(batch, 144, 16, small, 0, big3, 0, SpatialTesting.write(true));
         },
         () -> {
           for (Activation g : activations) {

@@ -126,9 +126,9 @@ class PoolingTest {
         double[] dx = randomDoubles(r, x.length);
         double[] before = dx.clone();
         if (max) {
-          kernels.maxPoolBackward(p, batch, x, 0, y, 0, weight, 0, dx, 0, true);
+          kernels.maxPoolBackward(p, batch, x, 0, y, 0, weight, 0, dx, 0, SpatialTesting.write(true));
         } else {
-          kernels.averagePoolBackward(p, batch, weight, 0, dx, 0, true);
+          kernels.averagePoolBackward(p, batch, weight, 0, dx, 0, SpatialTesting.write(true));
         }
         double[] fd = new double[x.length];
         for (int i = 0; i < x.length; i++) {
@@ -146,10 +146,10 @@ class PoolingTest {
           float[] dxRef = dxf.clone();
           if (max) {
             kernels.maxPool(p, batch, xf, 0, yf, 0);
-            kernels.maxPoolBackward(p, batch, xf, 0, yf, 0, dyf, 0, dxf, 0, accumulate);
+            kernels.maxPoolBackward(p, batch, xf, 0, yf, 0, dyf, 0, dxf, 0, SpatialTesting.write(accumulate));
             scalar.maxPoolBackward(p, batch, xf, 0, yf, 0, dyf, 0, dxRef, 0, accumulate, 0, 1);
           } else {
-            kernels.averagePoolBackward(p, batch, dyf, 0, dxf, 0, accumulate);
+            kernels.averagePoolBackward(p, batch, dyf, 0, dxf, 0, SpatialTesting.write(accumulate));
             scalar.averagePoolBackward(p, batch, dyf, 0, dxRef, 0, accumulate, 0, 1);
           }
           assertClose(toDouble(dxRef), 0, dxf, 0, x.length, 1e-6, "float " + where + " acc " + accumulate);
@@ -166,7 +166,7 @@ class PoolingTest {
     float[] y = new float[4];
     kernels.maxPool(p, 1, x, 0, y, 0);
     float[] dx = new float[16];
-    kernels.maxPoolBackward(p, 1, x, 0, y, 0, new float[] {1, 2, 3, 4}, 0, dx, 0, false);
+    kernels.maxPoolBackward(p, 1, x, 0, y, 0, new float[] {1, 2, 3, 4}, 0, dx, 0, SpatialTesting.write(false));
     assertArrayEquals(new float[] {1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4, 0, 0, 0, 0, 0}, dx);
     x[5] = Float.NaN;
     kernels.maxPool(p, 1, x, 0, y, 0);
@@ -174,7 +174,7 @@ class PoolingTest {
     assertEquals(1f, y[1]);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> kernels.maxPoolBackward(p, 1, new float[16], 0, new float[] {5, 0, 0, 0}, 0, new float[4], 0,
-            new float[16], 0, false));
+            new float[16], 0, SpatialTesting.write(false)));
     assertTrue(e.getMessage().contains("not in its window"), e.getMessage());
   }
 
@@ -213,7 +213,7 @@ class PoolingTest {
         return l;
       };
       double[] dx = new double[xd.length];
-      kernels.globalAveragePoolBackward(batch, pixels, ch, weight, 0, dx, 0, false);
+      kernels.globalAveragePoolBackward(batch, pixels, ch, weight, 0, dx, 0, SpatialTesting.write(false));
       double[] fd = new double[xd.length];
       for (int i = 0; i < xd.length; i++) {
         fd[i] = centralDifference(xd, i, 1e-6, loss);
@@ -223,7 +223,7 @@ class PoolingTest {
       for (boolean accumulate : new boolean[] {false, true}) {
         float[] dxf = randomFloats(r, batch * pixels * ch);
         float[] dxRef = dxf.clone();
-        kernels.globalAveragePoolBackward(batch, pixels, ch, dy, 0, dxf, 0, accumulate);
+        kernels.globalAveragePoolBackward(batch, pixels, ch, dy, 0, dxf, 0, SpatialTesting.write(accumulate));
         scalar.globalAveragePoolBackward(batch, pixels, ch, dy, 0, dxRef, 0, accumulate);
         assertArrayEquals(dxRef, dxf, 1e-7f, "float backward, accumulate " + accumulate);
       }
@@ -251,11 +251,11 @@ class PoolingTest {
       float[] g = new float[batch * 64];
       assertNoAllocation(() -> {
         k.maxPool(p, batch, x, 0, y, 0);
-        k.maxPoolBackward(p, batch, x, 0, y, 0, dy, 0, dx, 0, false);
+        k.maxPoolBackward(p, batch, x, 0, y, 0, dy, 0, dx, 0, SpatialTesting.write(false));
         k.averagePool(p, batch, x, 0, y, 0);
-        k.averagePoolBackward(p, batch, dy, 0, dx, 0, true);
+        k.averagePoolBackward(p, batch, dy, 0, dx, 0, SpatialTesting.write(true));
         k.globalAveragePool(batch, 28 * 28, 64, x, 0, g, 0);
-        k.globalAveragePoolBackward(batch, 28 * 28, 64, g, 0, dx, 0, true);
+        k.globalAveragePoolBackward(batch, 28 * 28, 64, g, 0, dx, 0, SpatialTesting.write(true));
       }, "pooling on " + k.threads() + " threads");
     }
   }
@@ -266,9 +266,9 @@ class PoolingTest {
     float[] dxMax = new float[x.length];
     float[] dxAverage = new float[x.length];
     k.maxPool(p, batch, x, 0, yMax, 0);
-    k.maxPoolBackward(p, batch, x, 0, yMax, 0, dy, 0, dxMax, 0, false);
+    k.maxPoolBackward(p, batch, x, 0, yMax, 0, dy, 0, dxMax, 0, SpatialTesting.write(false));
     k.averagePool(p, batch, x, 0, yAverage, 0);
-    k.averagePoolBackward(p, batch, dy, 0, dxAverage, 0, false);
+    k.averagePoolBackward(p, batch, dy, 0, dxAverage, 0, SpatialTesting.write(false));
     return new float[][] {yMax, dxMax, yAverage, dxAverage};
   }
 }

@@ -209,4 +209,9 @@ final class SpatialTesting {
         .mapToLong(Thread::getId)
         .toArray();
   }
+
+  /** The write mode a boolean {@code accumulate} stood for before the kernels took {@link InputGradient}. */
+  static InputGradient write(boolean accumulate) {
+    return accumulate ? InputGradient.ACCUMULATE : InputGradient.OVERWRITE;
+  }
 }
