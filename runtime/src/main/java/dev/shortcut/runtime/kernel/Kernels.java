@@ -598,8 +598,9 @@ public final class Kernels {
    * are bound by memory, and a split costs a handoff.
    */
   static final long SPATIAL_ELEMENTWISE_THRESHOLD = 1L << 18;
-  /** PyTorch's batch-normalization defaults. */
+  /** Weight of the batch statistics in a running-statistics update (PyTorch's default momentum). */
   public static final double BATCH_NORM_MOMENTUM = 0.1;
+  /** Added to the variance before the square root (PyTorch's default ε). */
   public static final double BATCH_NORM_EPSILON = 1e-5;
 
   private final SpatialJob spatialJob = new SpatialJob();
