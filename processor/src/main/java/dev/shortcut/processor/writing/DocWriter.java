@@ -169,8 +169,24 @@ final class DocWriter {
       } else if (child instanceof GlobalPool g) {
         lines.add(new String[] {g.fieldName() + ":", out + " = mean over pixels(" + prev + ")"});
       } else {
-        lines.add(new String[] {Traces.display(child.path().substring(b.path().length() + 1)) + ":",
-            out + " = block(" + prev + ")"});
+        // A run of blocks of one stack is one line: a[l+k] = block(a[l+k-1]), k = 3..1602.
+        int j = i;
+        String stack = Traces.stackPath(child.path());
+        while (j + 1 < children.size() && children.get(j + 1) instanceof Block next
+            && Traces.stackPath(next.path()).equals(stack)) {
+          j++;
+        }
+        String local = Traces.display(stack.substring(b.path().length() + 1));
+        if (j - i < 2) {
+          lines.add(new String[] {Traces.display(child.path().substring(b.path().length() + 1)) + ":",
+              out + " = block(" + prev + ")"});
+          continue;
+        }
+        int last = k + (j - i);
+        lines.add(new String[] {local + "[" + Traces.index(child.path()) + ".." + Traces.index(children.get(j).path())
+            + "]:", "a[l+k] = block(a[l+k-1]), k = " + k + ".." + last});
+        k = last;
+        i = j;
       }
     }
     int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0);

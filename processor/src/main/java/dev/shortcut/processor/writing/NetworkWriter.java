@@ -3,6 +3,7 @@ package dev.shortcut.processor.writing;
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
@@ -174,16 +175,12 @@ public final class NetworkWriter {
       List<String> shapes = new ArrayList<>();
       layout.shapeConstants.forEach((text, name) -> {
         if (text.startsWith("ConvShape")) {
-          shapes.add(name + ".backwardInputScratchSize()");
+          shapes.add(name);
         }
       });
-      String max = shapes.get(0);
-      for (int i = 1; i < shapes.size(); i++) {
-        max = "Math.max(" + max + ",$W" + shapes.get(i) + ")";
-      }
       outer.addField(FieldSpec.builder(TypeName.INT, "SCRATCH_SIZE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
           .addJavadoc("Working space of the convolutions' input gradients: the largest any needs.\n")
-          .initializer(max).build());
+          .initializer("$T.backwardInputScratchSize(" + String.join(",$W", shapes) + ")", Names.CONV_SHAPE).build());
     }
     outer.addField(TypeName.INT, "maxBatch", Modifier.PRIVATE, Modifier.FINAL);
     outer.addField(Names.KERNELS, "kernels", Modifier.PRIVATE, Modifier.FINAL);
@@ -236,18 +233,18 @@ public final class NetworkWriter {
         .addParameter(TypeName.INT, "maxBatch").addParameter(TypeName.LONG, "seed")
         .addParameter(Names.KERNELS, "kernels")
         .beginControlFlow("if (maxBatch < 1)")
-        .addStatement("throw new $T($S + maxBatch)", IllegalArgumentException.class, "maxBatch must be at least 1, got ")
+        .addCode(throwing(IllegalArgumentException.class, "maxBatch must be at least 1, got ", new Code("maxBatch")))
         .endControlFlow()
         .beginControlFlow("if (maxBatch > MAX_BATCH)")
-        .addStatement("throw new $T($S + maxBatch$W+ $S + MAX_BATCH + $S)", IllegalArgumentException.class,
-            "maxBatch ", " is too large: this network's buffers hold at most ", " rows in Java arrays")
+        .addCode(throwing(IllegalArgumentException.class, "maxBatch ", new Code("maxBatch"),
+            " is too large: this network's buffers hold at most ", new Code("MAX_BATCH"), " rows in Java arrays"))
         .endControlFlow();
     if (layout.normalizes()) {
       // The statistics offsets assume the runtime's layout; a mismatched runtime must not corrupt memory.
       main.beginControlFlow("if ($T.batchNormScratchSize(1) != $L)", Names.KERNELS,
               NetworkModel.NORM_STATISTICS_PER_CHANNEL)
-          .addStatement("throw new $T($S$W+ $S)", IllegalStateException.class,
-              "this class was generated for another version of the Shortcut runtime; ", "recompile it")
+          .addCode(throwing(IllegalStateException.class,
+              "this class was generated for another version of the Shortcut runtime; recompile it"))
           .endControlFlow();
     }
     main.addStatement("this.maxBatch = maxBatch")
@@ -303,26 +300,25 @@ public final class NetworkWriter {
     outer.addMethod(MethodSpec.methodBuilder("checkBatch").addModifiers(Modifier.PRIVATE)
         .addParameter(TypeName.INT, "batch")
         .beginControlFlow("if (batch < 1 || batch > maxBatch)")
-        .addStatement("throw new $T($S + batch$W+ $S + maxBatch + $S)", IllegalArgumentException.class,
-            "batch must be in [1, maxBatch], got ", " (maxBatch ", ")")
+        .addCode(throwing(IllegalArgumentException.class, "batch must be in [1, maxBatch], got ", new Code("batch"),
+            " (maxBatch ", new Code("maxBatch"), ")"))
         .endControlFlow().build());
     MethodSpec.Builder checkForward = MethodSpec.methodBuilder("checkForwardRan").addModifiers(Modifier.PRIVATE)
         .addJavadoc("Backward reads the activations of the last forward pass: they must exist, for as many rows.\n")
         .addParameter(TypeName.INT, "batch")
         .beginControlFlow("if (forwardRows == 0)")
-        .addStatement("throw new $T($S + batch + $S$W+ $S)", IllegalStateException.class, "backward(",
-            ") needs a forward pass first: no forward ran since this network was built",
-            " or since the last backward")
+        .addCode(throwing(IllegalStateException.class, "backward(", new Code("batch"), ") needs a forward pass first:"
+            + " no forward ran since this network was built or since the last backward"))
         .endControlFlow()
         .beginControlFlow("if (batch > forwardRows)")
-        .addStatement("throw new $T($S + batch$W+ $S$W+ forwardRows + $S)", IllegalStateException.class,
-            "backward(", ") needs the activations of as many rows, but the last forward ran ",
-            "; run forward(batch) first")
+        .addCode(throwing(IllegalStateException.class, "backward(", new Code("batch"),
+            ") needs the activations of as many rows, but the last forward ran ", new Code("forwardRows"),
+            "; run forward(batch) first"))
         .endControlFlow();
     if (layout.normalizes()) {
       checkForward.beginControlFlow("if (!training)")
-          .addStatement("throw new $T($S$W+ $S)", IllegalStateException.class, "backward needs training mode: batch "
-              + "normalization's gradient is that of the batch statistics; ", "call setTraining(true) and run forward again")
+          .addCode(throwing(IllegalStateException.class, "backward needs training mode: batch normalization's"
+              + " gradient is that of the batch statistics; call setTraining(true) and run forward again"))
           .endControlFlow();
     }
     outer.addMethod(checkForward.build());
@@ -330,6 +326,35 @@ public final class NetworkWriter {
         .addJavadoc("A write to ∂L/∂a[0] happens only when the caller of backward asked for it.\n")
         .returns(Names.INPUT_GRADIENT).addParameter(Names.INPUT_GRADIENT, "write")
         .addStatement("return computeInputGradient ? write : SKIP").build());
+  }
+
+  /** An expression in a message built by {@link #throwing}. */
+  private record Code(String text) {}
+
+  /**
+   * {@code throw new X("..." + code + "...")} with the message's literals cut at spaces into
+   * pieces short enough that the statement wraps within 100 columns.
+   */
+  private static CodeBlock throwing(Class<?> exception, Object... parts) {
+    List<String> pieces = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    args.add(exception);
+    for (Object part : parts) {
+      if (part instanceof Code c) {
+        pieces.add(c.text());
+        continue;
+      }
+      String text = (String) part;
+      while (!text.isEmpty()) {
+        int cut = text.length() <= 48 ? text.length() : text.lastIndexOf(' ', 48) + 1;
+        cut = cut <= 0 ? Math.min(48, text.length()) : cut;
+        pieces.add("$S");
+        args.add(text.substring(0, cut));
+        text = text.substring(cut);
+      }
+    }
+    return CodeBlock.builder().addStatement("throw new $T(" + String.join("$W+ ", pieces) + ")", args.toArray())
+        .build();
   }
 
   /**

@@ -474,8 +474,8 @@ final class PassWriter {
             s.grad(gradientSlot), "gradients", weight, s.grad(d.inputSlot()), write);
         return;
       }
-      s.comment("$L: ∂L/∂z = ∂L/∂a ⊙ $L'(z), ∂L/∂b += Σ ∂L/∂z, ∂L/∂W += ∂L/∂zᵀ a_in, ∂L/∂a_in $L ∂L/∂z W",
-          d.fieldName(), gName(d.activation()), sign);
+      s.comment("$L: ∂L/∂z = ∂L/∂a ⊙ $L'(z), ∂L/∂b += Σ ∂L/∂z", d.fieldName(), gName(d.activation()));
+      s.comment("$L  ∂L/∂W += ∂L/∂zᵀ a_in, ∂L/∂a_in $L ∂L/∂z W", " ".repeat(d.fieldName().length()), sign);
       s.call("kernels.denseBackward", "batch", d.inputs(), d.units(), s.act(d.inputSlot()), "parameters", weight,
           s.act(d.outputSlot()), s.grad(gradientSlot), act(d.activation()), "gradients", weight,
           constant(d, "_BIAS", s), s.grad(d.inputSlot()), write);
@@ -496,8 +496,10 @@ final class PassWriter {
       s.call("kernels.conv2dBackwardInput", layout.shapeOf(c), "batch", s.grad(gradientSlot), "parameters",
           constant(c, "_WEIGHT", s), s.grad(c.inputSlot()), write, "scratch", "0");
     } else if (l instanceof Norm n) {
-      s.comment("$L: ∂L/∂z = ∂L/∂a ⊙ $L'(a), ∂L/∂γ += Σ ∂L/∂z x̂, ∂L/∂β += Σ ∂L/∂z, ∂L/∂x $L through the batch"
-          + " statistics", n.fieldName(), gName(n.activation()), sign);
+      s.comment("$L: ∂L/∂z = ∂L/∂a ⊙ $L'(a), ∂L/∂γ += Σ ∂L/∂z x̂, ∂L/∂β += Σ ∂L/∂z", n.fieldName(),
+          gName(n.activation()));
+      s.comment("$L  ∂L/∂x $L γ/σ (∂L/∂z − mean(∂L/∂z) − x̂ mean(∂L/∂z x̂)), over the batch",
+          " ".repeat(n.fieldName().length()), sign);
       s.call("kernels.batchNormBackward", rows(n), n.input().channels(), s.act(n.inputSlot()), "statistics",
           constant(n, "_STATISTICS", s), "parameters", constant(n, "_WEIGHT", s), s.act(n.outputSlot()),
           s.grad(gradientSlot), act(n.activation()), "gradients", constant(n, "_WEIGHT", s), constant(n, "_BIAS", s),

@@ -279,6 +279,15 @@ public final class ConvShape {
     return weightCount();
   }
 
+  /** The largest {@link #backwardInputScratchSize()} of {@code shapes}: one buffer serves them all. */
+  public static int backwardInputScratchSize(ConvShape... shapes) {
+    int size = 0;
+    for (ConvShape s : shapes) {
+      size = Math.max(size, s.backwardInputScratchSize());
+    }
+    return size;
+  }
+
   /**
    * Multiply-adds of one sample's forward pass, counting only taps inside the input (the same
    * count holds for each backward pass). Two floating-point operations each.
