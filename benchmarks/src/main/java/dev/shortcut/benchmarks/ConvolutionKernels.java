@@ -2,6 +2,7 @@ package dev.shortcut.benchmarks;
 
 import dev.shortcut.annotations.Activation;
 import dev.shortcut.runtime.kernel.ConvShape;
+import dev.shortcut.runtime.kernel.InputGradient;
 import dev.shortcut.runtime.kernel.Kernels;
 import dev.shortcut.runtime.kernel.ZeroPadShortcut;
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ public final class ConvolutionKernels {
     double flops = 2.0 * batch * c.multiplyAdds();
     Runnable[] ops = {
         () -> k.conv2d(c, batch, x, 0, w, 0, y, 0),
-        () -> k.conv2dBackwardInput(c, batch, dy, 0, w, 0, dx, 0, false, scratch, 0),
+        () -> k.conv2dBackwardInput(c, batch, dy, 0, w, 0, dx, 0, InputGradient.OVERWRITE, scratch, 0),
         () -> {
           k.conv2dBackwardWeights(c, batch, x, 0, dy, 0, dw, 0);
           if (dw[0] > 1e30f) {
@@ -341,18 +342,18 @@ public final class ConvolutionKernels {
       /** {@code dOut} holds ∂L/∂out; leaves ∂L/∂in in {@code dIn} (overwritten). */
       void backward(float[] in, float[] dIn) {
         k.batchNormBackward(rows(), n2.channels, z2, 0, n2.saved, 0, n2.params, 0, out, 0, dOut, 0, Activation.RELU,
-            n2.grads, 0, n2.channels, dz, 0, false);
+            n2.grads, 0, n2.channels, dz, 0, InputGradient.OVERWRITE);
         if (pad == null) {
           k.copy(dOut.length, dOut, 0, dIn, 0); // the identity shortcut passes dz on unchanged
         } else {
-          k.zeroPadShortcutBackward(pad, batch, dOut, 0, dIn, 0, false);
+          k.zeroPadShortcutBackward(pad, batch, dOut, 0, dIn, 0, InputGradient.OVERWRITE);
         }
         k.conv2dBackwardWeights(conv2, batch, a1, 0, dz, 0, dw2, 0);
-        k.conv2dBackwardInput(conv2, batch, dz, 0, w2, 0, da1, 0, false, scratch, 0);
+        k.conv2dBackwardInput(conv2, batch, dz, 0, w2, 0, da1, 0, InputGradient.OVERWRITE, scratch, 0);
         k.batchNormBackward(rows(), n1.channels, z1, 0, n1.saved, 0, n1.params, 0, a1, 0, da1, 0, Activation.RELU,
-            n1.grads, 0, n1.channels, dz, 0, false);
+            n1.grads, 0, n1.channels, dz, 0, InputGradient.OVERWRITE);
         k.conv2dBackwardWeights(conv1, batch, in, 0, dz, 0, dw1, 0);
-        k.conv2dBackwardInput(conv1, batch, dz, 0, w1, 0, dIn, 0, true, scratch, 0);
+        k.conv2dBackwardInput(conv1, batch, dz, 0, w1, 0, dIn, 0, InputGradient.ACCUMULATE, scratch, 0);
       }
     }
 
@@ -407,14 +408,14 @@ public final class ConvolutionKernels {
     /** Backward from a fixed gradient of the pooled features; no gradient for the image. */
     void backward() {
       Block last = blocks.get(blocks.size() - 1);
-      k.globalAveragePoolBackward(batch, 64, 64, dPooled, 0, last.dOut, 0, false);
+      k.globalAveragePoolBackward(batch, 64, 64, dPooled, 0, last.dOut, 0, InputGradient.OVERWRITE);
       for (int i = blocks.size() - 1; i >= 0; i--) {
         float[] in = i == 0 ? stemA : blocks.get(i - 1).out;
         float[] dIn = i == 0 ? stemDa : blocks.get(i - 1).dOut;
         blocks.get(i).backward(in, dIn);
       }
       k.batchNormBackward(batch * 1024, 16, stemZ, 0, stemNorm.saved, 0, stemNorm.params, 0, stemA, 0, stemDa, 0,
-          Activation.RELU, stemNorm.grads, 0, 16, stemDz, 0, false);
+          Activation.RELU, stemNorm.grads, 0, 16, stemDz, 0, InputGradient.OVERWRITE);
       k.conv2dBackwardWeights(stem, batch, input, 0, stemDz, 0, stemDw, 0);
     }
 
