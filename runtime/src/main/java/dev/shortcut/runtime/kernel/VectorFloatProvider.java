@@ -42,14 +42,26 @@ final class VectorFloatProvider implements FloatProvider {
    * The species' vector classes. On JDK 17, C2 compiles a vector operation to machine code only
    * when it knows the exact class of the operation's receiver; for a load or a loop-carried or
    * merged vector it guesses from the JDK's own profiles, which every Vector API user in the
-   * process shares. Once another width has run (the convolution kernels' half-width vectors, or
-   * another library's), the guess fails and every vector of the loop is boxed: about 90 KB per
-   * training step of a small network, measured. For the same reason the tiles take their four sums
-   * out lane by lane rather than through a 128-bit reinterpretation. So loads go through {@link #load}, and merged vectors are cast back to
+   * process shares. Once another width has run (this class's own 128-bit tile stores, the
+   * convolution kernels' half-width vectors, or another library's), the guess fails and every
+   * vector of the loop is boxed: about 90 KB per training step of a small network, measured. The
+   * results of blends and of the reduction's additions need the cast too. So loads go through {@link #load}, and merged vectors are cast back to
    * their exact class before they are a receiver (inline in the tiles, which reach C2's inlining
    * limit, past which a helper would not be inlined).
    */
   private static final Class<?> EXACT = S.vectorType();
+  /** Four lanes: one row of a tile's sums, stored with one 128-bit store (lane by lane was 30 % slower). */
+  private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
+  private static final Class<?> EXACT4 = S4.vectorType();
+  private static final VectorShuffle<Float> GATHER = TREE ? VectorShuffle.fromValues(S, gatherOrder()) : null;
+
+  private static int[] gatherOrder() {
+    int[] order = new int[L];
+    order[1] = L / 2;
+    order[2] = L / 4;
+    order[3] = 3 * L / 4;
+    return order;
+  }
 
   /** A load with its exact class restored; small enough to be always inlined. */
   private static FloatVector load(float[] a, int i) {
@@ -348,7 +360,7 @@ final class VectorFloatProvider implements FloatProvider {
     // Reduction tree, written out: a helper call that C2 declines to inline (it does, past a
     // node budget) would box every vector. Per row, two combined levels (lanes with bit h clear
     // take x[i] + x[i^h], the others y[i] + y[i^h]) leave the sums of s_0..s_3 in lanes 0, L/2, L/4
-    // and 3L/4; the lower levels finish them, and they are stored lane by lane.
+    // and 3L/4; the lower levels finish them and GATHER moves them to lanes 0..3.
     FloatVector u0 = ((FloatVector) EXACT.cast(s01.blend(s00, LOW1))).add(((FloatVector) EXACT.cast(s00.blend(s01, LOW1))).rearrange(SWAP1));
     FloatVector v0 = ((FloatVector) EXACT.cast(s03.blend(s02, LOW1))).add(((FloatVector) EXACT.cast(s02.blend(s03, LOW1))).rearrange(SWAP1));
     FloatVector t0 = ((FloatVector) EXACT.cast(v0.blend(u0, LOW2))).add(((FloatVector) EXACT.cast(u0.blend(v0, LOW2))).rearrange(SWAP2));
@@ -361,11 +373,13 @@ final class VectorFloatProvider implements FloatProvider {
       t0 = t0.add(t0.rearrange(SWAP4));
     }
     t0 = (FloatVector) EXACT.cast(t0);
+    FloatVector q0 = (FloatVector) EXACT4.cast(t0.rearrange(GATHER).reinterpretShape(S4, 0));
     int c0 = cOff + (i + 0) * n + j;
-    store(c, c0, t0.lane(0), accumulate);
-    store(c, c0 + 1, t0.lane(L / 2), accumulate);
-    store(c, c0 + 2, t0.lane(L / 4), accumulate);
-    store(c, c0 + 3, t0.lane(3 * L / 4), accumulate);
+    if (accumulate) {
+      ((FloatVector) EXACT4.cast(FloatVector.fromArray(S4, c, c0))).add(q0).intoArray(c, c0);
+    } else {
+      q0.intoArray(c, c0);
+    }
     FloatVector u1 = ((FloatVector) EXACT.cast(s11.blend(s10, LOW1))).add(((FloatVector) EXACT.cast(s10.blend(s11, LOW1))).rearrange(SWAP1));
     FloatVector v1 = ((FloatVector) EXACT.cast(s13.blend(s12, LOW1))).add(((FloatVector) EXACT.cast(s12.blend(s13, LOW1))).rearrange(SWAP1));
     FloatVector t1 = ((FloatVector) EXACT.cast(v1.blend(u1, LOW2))).add(((FloatVector) EXACT.cast(u1.blend(v1, LOW2))).rearrange(SWAP2));
@@ -378,11 +392,13 @@ final class VectorFloatProvider implements FloatProvider {
       t1 = t1.add(t1.rearrange(SWAP4));
     }
     t1 = (FloatVector) EXACT.cast(t1);
+    FloatVector q1 = (FloatVector) EXACT4.cast(t1.rearrange(GATHER).reinterpretShape(S4, 0));
     int c1 = cOff + (i + 1) * n + j;
-    store(c, c1, t1.lane(0), accumulate);
-    store(c, c1 + 1, t1.lane(L / 2), accumulate);
-    store(c, c1 + 2, t1.lane(L / 4), accumulate);
-    store(c, c1 + 3, t1.lane(3 * L / 4), accumulate);
+    if (accumulate) {
+      ((FloatVector) EXACT4.cast(FloatVector.fromArray(S4, c, c1))).add(q1).intoArray(c, c1);
+    } else {
+      q1.intoArray(c, c1);
+    }
     FloatVector u2 = ((FloatVector) EXACT.cast(s21.blend(s20, LOW1))).add(((FloatVector) EXACT.cast(s20.blend(s21, LOW1))).rearrange(SWAP1));
     FloatVector v2 = ((FloatVector) EXACT.cast(s23.blend(s22, LOW1))).add(((FloatVector) EXACT.cast(s22.blend(s23, LOW1))).rearrange(SWAP1));
     FloatVector t2 = ((FloatVector) EXACT.cast(v2.blend(u2, LOW2))).add(((FloatVector) EXACT.cast(u2.blend(v2, LOW2))).rearrange(SWAP2));
@@ -395,11 +411,13 @@ final class VectorFloatProvider implements FloatProvider {
       t2 = t2.add(t2.rearrange(SWAP4));
     }
     t2 = (FloatVector) EXACT.cast(t2);
+    FloatVector q2 = (FloatVector) EXACT4.cast(t2.rearrange(GATHER).reinterpretShape(S4, 0));
     int c2 = cOff + (i + 2) * n + j;
-    store(c, c2, t2.lane(0), accumulate);
-    store(c, c2 + 1, t2.lane(L / 2), accumulate);
-    store(c, c2 + 2, t2.lane(L / 4), accumulate);
-    store(c, c2 + 3, t2.lane(3 * L / 4), accumulate);
+    if (accumulate) {
+      ((FloatVector) EXACT4.cast(FloatVector.fromArray(S4, c, c2))).add(q2).intoArray(c, c2);
+    } else {
+      q2.intoArray(c, c2);
+    }
     FloatVector u3 = ((FloatVector) EXACT.cast(s31.blend(s30, LOW1))).add(((FloatVector) EXACT.cast(s30.blend(s31, LOW1))).rearrange(SWAP1));
     FloatVector v3 = ((FloatVector) EXACT.cast(s33.blend(s32, LOW1))).add(((FloatVector) EXACT.cast(s32.blend(s33, LOW1))).rearrange(SWAP1));
     FloatVector t3 = ((FloatVector) EXACT.cast(v3.blend(u3, LOW2))).add(((FloatVector) EXACT.cast(u3.blend(v3, LOW2))).rearrange(SWAP2));
@@ -412,11 +430,13 @@ final class VectorFloatProvider implements FloatProvider {
       t3 = t3.add(t3.rearrange(SWAP4));
     }
     t3 = (FloatVector) EXACT.cast(t3);
+    FloatVector q3 = (FloatVector) EXACT4.cast(t3.rearrange(GATHER).reinterpretShape(S4, 0));
     int c3 = cOff + (i + 3) * n + j;
-    store(c, c3, t3.lane(0), accumulate);
-    store(c, c3 + 1, t3.lane(L / 2), accumulate);
-    store(c, c3 + 2, t3.lane(L / 4), accumulate);
-    store(c, c3 + 3, t3.lane(3 * L / 4), accumulate);
+    if (accumulate) {
+      ((FloatVector) EXACT4.cast(FloatVector.fromArray(S4, c, c3))).add(q3).intoArray(c, c3);
+    } else {
+      q3.intoArray(c, c3);
+    }
   }
 
   @Override
