@@ -38,9 +38,22 @@ final class VectorFloatProvider implements FloatProvider {
   private static final VectorShuffle<Float> SWAP4 = swap(L / 16);
   private static final VectorMask<Float> LOW1 = clearBit(L / 2);
   private static final VectorMask<Float> LOW2 = clearBit(L / 4);
-  private static final VectorShuffle<Float> GATHER = TREE ? VectorShuffle.fromValues(S, gatherOrder()) : null;
-  /** Four lanes: one row of a tile's sums, stored with one 128-bit store. */
+  /**
+   * The species' vector classes. On JDK 17, C2 compiles a vector operation to machine code only
+   * when it knows the exact class of the operation's receiver; for a load or a loop-carried or
+   * merged vector it guesses from the JDK's own profiles, which every Vector API user in the
+   * process shares. Once another width has run (this class's own 128-bit tile stores, the
+   * convolution kernels' half-width vectors, or another library's), the guess fails and every
+   * vector of the loop is boxed: about 90 KB per training step of a small network, measured. The
+   * results of blends and of the reduction's additions need the cast too. So loads go through {@link #load}, and merged vectors are cast back to
+   * their exact class before they are a receiver (inline in the tiles, which reach C2's inlining
+   * limit, past which a helper would not be inlined).
+   */
+  private static final Class<?> EXACT = S.vectorType();
+  /** Four lanes: one row of a tile's sums, stored with one 128-bit store (lane by lane was 30 % slower). */
   private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
+  private static final Class<?> EXACT4 = S4.vectorType();
+  private static final VectorShuffle<Float> GATHER = TREE ? VectorShuffle.fromValues(S, gatherOrder()) : null;
 
   private static int[] gatherOrder() {
     int[] order = new int[L];
@@ -48,6 +61,11 @@ final class VectorFloatProvider implements FloatProvider {
     order[2] = L / 4;
     order[3] = 3 * L / 4;
     return order;
+  }
+
+  /** A load with its exact class restored; small enough to be always inlined. */
+  private static FloatVector load(float[] a, int i) {
+    return (FloatVector) EXACT.cast(FloatVector.fromArray(S, a, i));
   }
 
   private static VectorShuffle<Float> swap(int h) {
@@ -120,13 +138,13 @@ final class VectorFloatProvider implements FloatProvider {
   private static void row(int i, int j, int p0, int pc, int n, float[] a, int aOff,
       int aRow, int aCol, float[] b, int bOff, float[] c, int cOff, boolean acc) {
     int ci = cOff + i * n + j;
-    FloatVector sum = acc ? FloatVector.fromArray(S, c, ci) : FloatVector.zero(S);
+    FloatVector sum = acc ? load(c, ci) : FloatVector.zero(S);
     int ai = aOff + i * aRow;
     for (int p = p0; p < p0 + pc; p++) {
-      FloatVector bv = FloatVector.fromArray(S, b, bOff + p * n + j);
+      FloatVector bv = load(b, bOff + p * n + j);
       sum = bv.fma(FloatVector.broadcast(S, a[ai + p * aCol]), sum);
     }
-    sum.intoArray(c, ci);
+    ((FloatVector) EXACT.cast(sum)).intoArray(c, ci);
   }
 
   /** A 4-row × 4-vector tile of C: sixteen accumulators held in registers over the k loop. */
@@ -140,28 +158,28 @@ final class VectorFloatProvider implements FloatProvider {
     int c2 = cOff + (i + 2) * n + j;
     int a3 = aOff + (i + 3) * aRow;
     int c3 = cOff + (i + 3) * n + j;
-    FloatVector c00 = acc ? FloatVector.fromArray(S, c, c0 + 0 * L) : FloatVector.zero(S);
-    FloatVector c01 = acc ? FloatVector.fromArray(S, c, c0 + 1 * L) : FloatVector.zero(S);
-    FloatVector c02 = acc ? FloatVector.fromArray(S, c, c0 + 2 * L) : FloatVector.zero(S);
-    FloatVector c03 = acc ? FloatVector.fromArray(S, c, c0 + 3 * L) : FloatVector.zero(S);
-    FloatVector c10 = acc ? FloatVector.fromArray(S, c, c1 + 0 * L) : FloatVector.zero(S);
-    FloatVector c11 = acc ? FloatVector.fromArray(S, c, c1 + 1 * L) : FloatVector.zero(S);
-    FloatVector c12 = acc ? FloatVector.fromArray(S, c, c1 + 2 * L) : FloatVector.zero(S);
-    FloatVector c13 = acc ? FloatVector.fromArray(S, c, c1 + 3 * L) : FloatVector.zero(S);
-    FloatVector c20 = acc ? FloatVector.fromArray(S, c, c2 + 0 * L) : FloatVector.zero(S);
-    FloatVector c21 = acc ? FloatVector.fromArray(S, c, c2 + 1 * L) : FloatVector.zero(S);
-    FloatVector c22 = acc ? FloatVector.fromArray(S, c, c2 + 2 * L) : FloatVector.zero(S);
-    FloatVector c23 = acc ? FloatVector.fromArray(S, c, c2 + 3 * L) : FloatVector.zero(S);
-    FloatVector c30 = acc ? FloatVector.fromArray(S, c, c3 + 0 * L) : FloatVector.zero(S);
-    FloatVector c31 = acc ? FloatVector.fromArray(S, c, c3 + 1 * L) : FloatVector.zero(S);
-    FloatVector c32 = acc ? FloatVector.fromArray(S, c, c3 + 2 * L) : FloatVector.zero(S);
-    FloatVector c33 = acc ? FloatVector.fromArray(S, c, c3 + 3 * L) : FloatVector.zero(S);
+    FloatVector c00 = acc ? load(c, c0 + 0 * L) : FloatVector.zero(S);
+    FloatVector c01 = acc ? load(c, c0 + 1 * L) : FloatVector.zero(S);
+    FloatVector c02 = acc ? load(c, c0 + 2 * L) : FloatVector.zero(S);
+    FloatVector c03 = acc ? load(c, c0 + 3 * L) : FloatVector.zero(S);
+    FloatVector c10 = acc ? load(c, c1 + 0 * L) : FloatVector.zero(S);
+    FloatVector c11 = acc ? load(c, c1 + 1 * L) : FloatVector.zero(S);
+    FloatVector c12 = acc ? load(c, c1 + 2 * L) : FloatVector.zero(S);
+    FloatVector c13 = acc ? load(c, c1 + 3 * L) : FloatVector.zero(S);
+    FloatVector c20 = acc ? load(c, c2 + 0 * L) : FloatVector.zero(S);
+    FloatVector c21 = acc ? load(c, c2 + 1 * L) : FloatVector.zero(S);
+    FloatVector c22 = acc ? load(c, c2 + 2 * L) : FloatVector.zero(S);
+    FloatVector c23 = acc ? load(c, c2 + 3 * L) : FloatVector.zero(S);
+    FloatVector c30 = acc ? load(c, c3 + 0 * L) : FloatVector.zero(S);
+    FloatVector c31 = acc ? load(c, c3 + 1 * L) : FloatVector.zero(S);
+    FloatVector c32 = acc ? load(c, c3 + 2 * L) : FloatVector.zero(S);
+    FloatVector c33 = acc ? load(c, c3 + 3 * L) : FloatVector.zero(S);
     for (int p = p0; p < p0 + pc; p++) {
       int bp = bOff + p * n + j;
-      FloatVector b0 = FloatVector.fromArray(S, b, bp + 0 * L);
-      FloatVector b1 = FloatVector.fromArray(S, b, bp + 1 * L);
-      FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
-      FloatVector b3 = FloatVector.fromArray(S, b, bp + 3 * L);
+      FloatVector b0 = load(b, bp + 0 * L);
+      FloatVector b1 = load(b, bp + 1 * L);
+      FloatVector b2 = load(b, bp + 2 * L);
+      FloatVector b3 = load(b, bp + 3 * L);
       int ap = p * aCol;
       FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
       c00 = b0.fma(x0, c00);
@@ -184,22 +202,22 @@ final class VectorFloatProvider implements FloatProvider {
       c32 = b2.fma(x3, c32);
       c33 = b3.fma(x3, c33);
     }
-    c00.intoArray(c, c0 + 0 * L);
-    c01.intoArray(c, c0 + 1 * L);
-    c02.intoArray(c, c0 + 2 * L);
-    c03.intoArray(c, c0 + 3 * L);
-    c10.intoArray(c, c1 + 0 * L);
-    c11.intoArray(c, c1 + 1 * L);
-    c12.intoArray(c, c1 + 2 * L);
-    c13.intoArray(c, c1 + 3 * L);
-    c20.intoArray(c, c2 + 0 * L);
-    c21.intoArray(c, c2 + 1 * L);
-    c22.intoArray(c, c2 + 2 * L);
-    c23.intoArray(c, c2 + 3 * L);
-    c30.intoArray(c, c3 + 0 * L);
-    c31.intoArray(c, c3 + 1 * L);
-    c32.intoArray(c, c3 + 2 * L);
-    c33.intoArray(c, c3 + 3 * L);
+    ((FloatVector) EXACT.cast(c00)).intoArray(c, c0 + 0 * L);
+    ((FloatVector) EXACT.cast(c01)).intoArray(c, c0 + 1 * L);
+    ((FloatVector) EXACT.cast(c02)).intoArray(c, c0 + 2 * L);
+    ((FloatVector) EXACT.cast(c03)).intoArray(c, c0 + 3 * L);
+    ((FloatVector) EXACT.cast(c10)).intoArray(c, c1 + 0 * L);
+    ((FloatVector) EXACT.cast(c11)).intoArray(c, c1 + 1 * L);
+    ((FloatVector) EXACT.cast(c12)).intoArray(c, c1 + 2 * L);
+    ((FloatVector) EXACT.cast(c13)).intoArray(c, c1 + 3 * L);
+    ((FloatVector) EXACT.cast(c20)).intoArray(c, c2 + 0 * L);
+    ((FloatVector) EXACT.cast(c21)).intoArray(c, c2 + 1 * L);
+    ((FloatVector) EXACT.cast(c22)).intoArray(c, c2 + 2 * L);
+    ((FloatVector) EXACT.cast(c23)).intoArray(c, c2 + 3 * L);
+    ((FloatVector) EXACT.cast(c30)).intoArray(c, c3 + 0 * L);
+    ((FloatVector) EXACT.cast(c31)).intoArray(c, c3 + 1 * L);
+    ((FloatVector) EXACT.cast(c32)).intoArray(c, c3 + 2 * L);
+    ((FloatVector) EXACT.cast(c33)).intoArray(c, c3 + 3 * L);
   }
 
   @Override
@@ -232,25 +250,26 @@ final class VectorFloatProvider implements FloatProvider {
     FloatVector sum = FloatVector.zero(S);
     int kv = S.loopBound(k);
     for (int p = 0; p < kv; p += L) {
-      sum = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), sum);
+      sum = load(a, ai + p).fma(load(b, bj + p), sum);
     }
     // The butterfly written out here rather than in a helper, which C2 might not inline (a vector
     // passed to a method that is not inlined is boxed: an allocation per dot product).
+    FloatVector e = (FloatVector) EXACT.cast(sum);
     float total;
     if (TREE) {
-      FloatVector t = sum.add(sum.rearrange(SWAP1));
-      t = t.add(t.rearrange(SWAP2));
+      FloatVector t = (FloatVector) EXACT.cast(e.add(e.rearrange(SWAP1)));
+      t = (FloatVector) EXACT.cast(t.add(t.rearrange(SWAP2)));
       if (L >= 8) {
-        t = t.add(t.rearrange(SWAP3));
+        t = (FloatVector) EXACT.cast(t.add(t.rearrange(SWAP3)));
       }
       if (L >= 16) {
-        t = t.add(t.rearrange(SWAP4));
+        t = (FloatVector) EXACT.cast(t.add(t.rearrange(SWAP4)));
       }
       total = t.lane(0);
     } else {
       total = 0f;
       for (int lane = 0; lane < L; lane++) {
-        total += sum.lane(lane);
+        total += e.lane(lane);
       }
     }
     return kv == k ? total : total + tail(a, ai, b, bj, kv, k); // no "+ 0f": it would turn −0 into +0
@@ -297,96 +316,124 @@ final class VectorFloatProvider implements FloatProvider {
     FloatVector s32 = FloatVector.zero(S);
     FloatVector s33 = FloatVector.zero(S);
     for (int p = 0; p < k; p += L) {
-      FloatVector w0 = FloatVector.fromArray(S, b, b0 + p);
-      FloatVector w1 = FloatVector.fromArray(S, b, b1 + p);
-      FloatVector w2 = FloatVector.fromArray(S, b, b2 + p);
-      FloatVector w3 = FloatVector.fromArray(S, b, b3 + p);
-      FloatVector x0 = FloatVector.fromArray(S, a, a0 + p);
+      FloatVector w0 = load(b, b0 + p);
+      FloatVector w1 = load(b, b1 + p);
+      FloatVector w2 = load(b, b2 + p);
+      FloatVector w3 = load(b, b3 + p);
+      FloatVector x0 = load(a, a0 + p);
       s00 = x0.fma(w0, s00);
       s01 = x0.fma(w1, s01);
       s02 = x0.fma(w2, s02);
       s03 = x0.fma(w3, s03);
-      FloatVector x1 = FloatVector.fromArray(S, a, a1 + p);
+      FloatVector x1 = load(a, a1 + p);
       s10 = x1.fma(w0, s10);
       s11 = x1.fma(w1, s11);
       s12 = x1.fma(w2, s12);
       s13 = x1.fma(w3, s13);
-      FloatVector x2 = FloatVector.fromArray(S, a, a2 + p);
+      FloatVector x2 = load(a, a2 + p);
       s20 = x2.fma(w0, s20);
       s21 = x2.fma(w1, s21);
       s22 = x2.fma(w2, s22);
       s23 = x2.fma(w3, s23);
-      FloatVector x3 = FloatVector.fromArray(S, a, a3 + p);
+      FloatVector x3 = load(a, a3 + p);
       s30 = x3.fma(w0, s30);
       s31 = x3.fma(w1, s31);
       s32 = x3.fma(w2, s32);
       s33 = x3.fma(w3, s33);
     }
+    s00 = (FloatVector) EXACT.cast(s00);
+    s01 = (FloatVector) EXACT.cast(s01);
+    s02 = (FloatVector) EXACT.cast(s02);
+    s03 = (FloatVector) EXACT.cast(s03);
+    s10 = (FloatVector) EXACT.cast(s10);
+    s11 = (FloatVector) EXACT.cast(s11);
+    s12 = (FloatVector) EXACT.cast(s12);
+    s13 = (FloatVector) EXACT.cast(s13);
+    s20 = (FloatVector) EXACT.cast(s20);
+    s21 = (FloatVector) EXACT.cast(s21);
+    s22 = (FloatVector) EXACT.cast(s22);
+    s23 = (FloatVector) EXACT.cast(s23);
+    s30 = (FloatVector) EXACT.cast(s30);
+    s31 = (FloatVector) EXACT.cast(s31);
+    s32 = (FloatVector) EXACT.cast(s32);
+    s33 = (FloatVector) EXACT.cast(s33);
     // Reduction tree, written out: a helper call that C2 declines to inline (it does, past a
     // node budget) would box every vector. Per row, two combined levels (lanes with bit h clear
     // take x[i] + x[i^h], the others y[i] + y[i^h]) leave the sums of s_0..s_3 in lanes 0, L/2, L/4
     // and 3L/4; the lower levels finish them and GATHER moves them to lanes 0..3.
-    FloatVector u0 = s01.blend(s00, LOW1).add(s00.blend(s01, LOW1).rearrange(SWAP1));
-    FloatVector v0 = s03.blend(s02, LOW1).add(s02.blend(s03, LOW1).rearrange(SWAP1));
-    FloatVector t0 = v0.blend(u0, LOW2).add(u0.blend(v0, LOW2).rearrange(SWAP2));
+    FloatVector u0 = ((FloatVector) EXACT.cast(s01.blend(s00, LOW1))).add(((FloatVector) EXACT.cast(s00.blend(s01, LOW1))).rearrange(SWAP1));
+    FloatVector v0 = ((FloatVector) EXACT.cast(s03.blend(s02, LOW1))).add(((FloatVector) EXACT.cast(s02.blend(s03, LOW1))).rearrange(SWAP1));
+    FloatVector t0 = ((FloatVector) EXACT.cast(v0.blend(u0, LOW2))).add(((FloatVector) EXACT.cast(u0.blend(v0, LOW2))).rearrange(SWAP2));
     if (L >= 8) {
+      t0 = (FloatVector) EXACT.cast(t0);
       t0 = t0.add(t0.rearrange(SWAP3));
     }
     if (L >= 16) {
+      t0 = (FloatVector) EXACT.cast(t0);
       t0 = t0.add(t0.rearrange(SWAP4));
     }
-    FloatVector q0 = (FloatVector) t0.rearrange(GATHER).reinterpretShape(S4, 0);
+    t0 = (FloatVector) EXACT.cast(t0);
+    FloatVector q0 = (FloatVector) EXACT4.cast(t0.rearrange(GATHER).reinterpretShape(S4, 0));
     int c0 = cOff + (i + 0) * n + j;
     if (accumulate) {
-      FloatVector.fromArray(S4, c, c0).add(q0).intoArray(c, c0);
+      ((FloatVector) EXACT4.cast(FloatVector.fromArray(S4, c, c0))).add(q0).intoArray(c, c0);
     } else {
       q0.intoArray(c, c0);
     }
-    FloatVector u1 = s11.blend(s10, LOW1).add(s10.blend(s11, LOW1).rearrange(SWAP1));
-    FloatVector v1 = s13.blend(s12, LOW1).add(s12.blend(s13, LOW1).rearrange(SWAP1));
-    FloatVector t1 = v1.blend(u1, LOW2).add(u1.blend(v1, LOW2).rearrange(SWAP2));
+    FloatVector u1 = ((FloatVector) EXACT.cast(s11.blend(s10, LOW1))).add(((FloatVector) EXACT.cast(s10.blend(s11, LOW1))).rearrange(SWAP1));
+    FloatVector v1 = ((FloatVector) EXACT.cast(s13.blend(s12, LOW1))).add(((FloatVector) EXACT.cast(s12.blend(s13, LOW1))).rearrange(SWAP1));
+    FloatVector t1 = ((FloatVector) EXACT.cast(v1.blend(u1, LOW2))).add(((FloatVector) EXACT.cast(u1.blend(v1, LOW2))).rearrange(SWAP2));
     if (L >= 8) {
+      t1 = (FloatVector) EXACT.cast(t1);
       t1 = t1.add(t1.rearrange(SWAP3));
     }
     if (L >= 16) {
+      t1 = (FloatVector) EXACT.cast(t1);
       t1 = t1.add(t1.rearrange(SWAP4));
     }
-    FloatVector q1 = (FloatVector) t1.rearrange(GATHER).reinterpretShape(S4, 0);
+    t1 = (FloatVector) EXACT.cast(t1);
+    FloatVector q1 = (FloatVector) EXACT4.cast(t1.rearrange(GATHER).reinterpretShape(S4, 0));
     int c1 = cOff + (i + 1) * n + j;
     if (accumulate) {
-      FloatVector.fromArray(S4, c, c1).add(q1).intoArray(c, c1);
+      ((FloatVector) EXACT4.cast(FloatVector.fromArray(S4, c, c1))).add(q1).intoArray(c, c1);
     } else {
       q1.intoArray(c, c1);
     }
-    FloatVector u2 = s21.blend(s20, LOW1).add(s20.blend(s21, LOW1).rearrange(SWAP1));
-    FloatVector v2 = s23.blend(s22, LOW1).add(s22.blend(s23, LOW1).rearrange(SWAP1));
-    FloatVector t2 = v2.blend(u2, LOW2).add(u2.blend(v2, LOW2).rearrange(SWAP2));
+    FloatVector u2 = ((FloatVector) EXACT.cast(s21.blend(s20, LOW1))).add(((FloatVector) EXACT.cast(s20.blend(s21, LOW1))).rearrange(SWAP1));
+    FloatVector v2 = ((FloatVector) EXACT.cast(s23.blend(s22, LOW1))).add(((FloatVector) EXACT.cast(s22.blend(s23, LOW1))).rearrange(SWAP1));
+    FloatVector t2 = ((FloatVector) EXACT.cast(v2.blend(u2, LOW2))).add(((FloatVector) EXACT.cast(u2.blend(v2, LOW2))).rearrange(SWAP2));
     if (L >= 8) {
+      t2 = (FloatVector) EXACT.cast(t2);
       t2 = t2.add(t2.rearrange(SWAP3));
     }
     if (L >= 16) {
+      t2 = (FloatVector) EXACT.cast(t2);
       t2 = t2.add(t2.rearrange(SWAP4));
     }
-    FloatVector q2 = (FloatVector) t2.rearrange(GATHER).reinterpretShape(S4, 0);
+    t2 = (FloatVector) EXACT.cast(t2);
+    FloatVector q2 = (FloatVector) EXACT4.cast(t2.rearrange(GATHER).reinterpretShape(S4, 0));
     int c2 = cOff + (i + 2) * n + j;
     if (accumulate) {
-      FloatVector.fromArray(S4, c, c2).add(q2).intoArray(c, c2);
+      ((FloatVector) EXACT4.cast(FloatVector.fromArray(S4, c, c2))).add(q2).intoArray(c, c2);
     } else {
       q2.intoArray(c, c2);
     }
-    FloatVector u3 = s31.blend(s30, LOW1).add(s30.blend(s31, LOW1).rearrange(SWAP1));
-    FloatVector v3 = s33.blend(s32, LOW1).add(s32.blend(s33, LOW1).rearrange(SWAP1));
-    FloatVector t3 = v3.blend(u3, LOW2).add(u3.blend(v3, LOW2).rearrange(SWAP2));
+    FloatVector u3 = ((FloatVector) EXACT.cast(s31.blend(s30, LOW1))).add(((FloatVector) EXACT.cast(s30.blend(s31, LOW1))).rearrange(SWAP1));
+    FloatVector v3 = ((FloatVector) EXACT.cast(s33.blend(s32, LOW1))).add(((FloatVector) EXACT.cast(s32.blend(s33, LOW1))).rearrange(SWAP1));
+    FloatVector t3 = ((FloatVector) EXACT.cast(v3.blend(u3, LOW2))).add(((FloatVector) EXACT.cast(u3.blend(v3, LOW2))).rearrange(SWAP2));
     if (L >= 8) {
+      t3 = (FloatVector) EXACT.cast(t3);
       t3 = t3.add(t3.rearrange(SWAP3));
     }
     if (L >= 16) {
+      t3 = (FloatVector) EXACT.cast(t3);
       t3 = t3.add(t3.rearrange(SWAP4));
     }
-    FloatVector q3 = (FloatVector) t3.rearrange(GATHER).reinterpretShape(S4, 0);
+    t3 = (FloatVector) EXACT.cast(t3);
+    FloatVector q3 = (FloatVector) EXACT4.cast(t3.rearrange(GATHER).reinterpretShape(S4, 0));
     int c3 = cOff + (i + 3) * n + j;
     if (accumulate) {
-      FloatVector.fromArray(S4, c, c3).add(q3).intoArray(c, c3);
+      ((FloatVector) EXACT4.cast(FloatVector.fromArray(S4, c, c3))).add(q3).intoArray(c, c3);
     } else {
       q3.intoArray(c, c3);
     }
@@ -400,10 +447,11 @@ final class VectorFloatProvider implements FloatProvider {
       int zr = zOff + r * width;
       int sr = sOff + r * width;
       for (int j = 0; j < wv; j += L) {
-        FloatVector v = FloatVector.fromArray(S, z, zr + j).add(FloatVector.fromArray(S, bias, biasOff + j));
+        FloatVector v = load(z, zr + j).add(load(bias, biasOff + j));
         if (s != null) {
-          v = v.add(FloatVector.fromArray(S, s, sr + j));
+          v = v.add(load(s, sr + j));
         }
+        v = (FloatVector) EXACT.cast(v);
         if (g == Activation.RELU) {
           v = v.max(0f);
         } else if (g == Activation.LEAKY_RELU) {
@@ -413,7 +461,7 @@ final class VectorFloatProvider implements FloatProvider {
         } else if (g == Activation.SIGMOID) {
           v = FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
         }
-        v.intoArray(z, zr + j);
+        ((FloatVector) EXACT.cast(v)).intoArray(z, zr + j);
       }
       for (int j = wv; j < width; j++) {
         z[zr + j] = Activations.activate(g, z[zr + j] + bias[biasOff + j] + (s == null ? 0f : s[sr + j]));
@@ -429,8 +477,8 @@ final class VectorFloatProvider implements FloatProvider {
       int ar = aOff + r * width;
       int gr = gradOff + r * width;
       for (int j = 0; j < wv; j += L) {
-        FloatVector d = FloatVector.fromArray(S, grad, gr + j);
-        FloatVector out = FloatVector.fromArray(S, a, ar + j);
+        FloatVector d = load(grad, gr + j);
+        FloatVector out = load(a, ar + j);
         if (g == Activation.RELU) {
           d = d.blend(0f, out.compare(VectorOperators.LE, 0f));
         } else if (g == Activation.TANH) {
@@ -440,8 +488,9 @@ final class VectorFloatProvider implements FloatProvider {
         } else if (g == Activation.LEAKY_RELU) {
           d = d.blend(d.mul(LEAKY), out.compare(VectorOperators.LE, 0f));
         }
+        d = (FloatVector) EXACT.cast(d);
         d.intoArray(grad, gr + j);
-        FloatVector.fromArray(S, biasGrad, biasGradOff + j).add(d).intoArray(biasGrad, biasGradOff + j);
+        load(biasGrad, biasGradOff + j).add(d).intoArray(biasGrad, biasGradOff + j);
       }
       for (int j = wv; j < width; j++) {
         float d = Activations.gradient(g, a[ar + j], grad[gr + j]);
@@ -455,7 +504,7 @@ final class VectorFloatProvider implements FloatProvider {
   public void add(int n, float[] src, int srcOff, float[] dst, int dstOff) {
     int nv = S.loopBound(n);
     for (int i = 0; i < nv; i += L) {
-      FloatVector.fromArray(S, dst, dstOff + i).add(FloatVector.fromArray(S, src, srcOff + i))
+      load(dst, dstOff + i).add(load(src, srcOff + i))
           .intoArray(dst, dstOff + i);
     }
     for (int i = nv; i < n; i++) {
@@ -469,10 +518,10 @@ final class VectorFloatProvider implements FloatProvider {
     int n = p.length;
     int nv = S.loopBound(n);
     for (int i = 0; i < nv; i += L) {
-      FloatVector pv = FloatVector.fromArray(S, p, i);
-      FloatVector grad = FloatVector.fromArray(S, g, i).add(pv.mul(l2));
-      FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(grad.mul(1 - beta1));
-      FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(grad.mul(grad).mul(1 - beta2));
+      FloatVector pv = load(p, i);
+      FloatVector grad = load(g, i).add(pv.mul(l2));
+      FloatVector mv = load(m, i).mul(beta1).add(grad.mul(1 - beta1));
+      FloatVector vv = load(v, i).mul(beta2).add(grad.mul(grad).mul(1 - beta2));
       mv.intoArray(m, i);
       vv.intoArray(v, i);
       FloatVector denominator = vv.sqrt().div(sqrtC2).add(epsilon);
@@ -489,10 +538,10 @@ final class VectorFloatProvider implements FloatProvider {
     int n = p.length;
     int nv = S.loopBound(n);
     for (int i = 0; i < nv; i += L) {
-      FloatVector pv = FloatVector.fromArray(S, p, i);
-      FloatVector grad = FloatVector.fromArray(S, g, i).add(pv.mul(l2));
-      FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(grad.mul(1 - beta1));
-      FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(grad.mul(grad).mul(1 - beta2));
+      FloatVector pv = load(p, i);
+      FloatVector grad = load(g, i).add(pv.mul(l2));
+      FloatVector mv = load(m, i).mul(beta1).add(grad.mul(1 - beta1));
+      FloatVector vv = load(v, i).mul(beta2).add(grad.mul(grad).mul(1 - beta2));
       FloatVector denominator = vv.sqrt().div(sqrtC2).add(epsilon);
       FloatVector next = pv.mul(decay).sub(mv.mul(stepSize).div(denominator));
       VectorMask<Float> finite = next.test(VectorOperators.IS_FINITE)
@@ -510,15 +559,15 @@ final class VectorFloatProvider implements FloatProvider {
     int n = p.length;
     int nv = S.loopBound(n);
     for (int i = 0; i < nv; i += L) {
-      FloatVector pv = FloatVector.fromArray(S, p, i);
-      FloatVector grad = FloatVector.fromArray(S, g, i).add(pv.mul(wd));
+      FloatVector pv = load(p, i);
+      FloatVector grad = load(g, i).add(pv.mul(wd));
       FloatVector step = grad;
       if (velocity != null) {
-        FloatVector vel = first ? grad : FloatVector.fromArray(S, velocity, i).mul(mu).add(grad);
+        FloatVector vel = (FloatVector) EXACT.cast(first ? grad : load(velocity, i).mul(mu).add(grad));
         vel.intoArray(velocity, i);
         step = nesterov ? grad.add(vel.mul(mu)) : vel;
       }
-      pv.sub(step.mul(lr)).intoArray(p, i);
+      pv.sub(((FloatVector) EXACT.cast(step)).mul(lr)).intoArray(p, i);
     }
     ScalarFloatProvider.sgd(nv, n, p, g, velocity, lr, wd, mu, nesterov, first, true);
   }
@@ -529,16 +578,16 @@ final class VectorFloatProvider implements FloatProvider {
     int n = p.length;
     int nv = S.loopBound(n);
     for (int i = 0; i < nv; i += L) {
-      FloatVector pv = FloatVector.fromArray(S, p, i);
-      FloatVector grad = FloatVector.fromArray(S, g, i).add(pv.mul(wd));
+      FloatVector pv = load(p, i);
+      FloatVector grad = load(g, i).add(pv.mul(wd));
       FloatVector step = grad;
       VectorMask<Float> finite = S.maskAll(true);
       if (velocity != null) {
-        FloatVector vel = first ? grad : FloatVector.fromArray(S, velocity, i).mul(mu).add(grad);
+        FloatVector vel = (FloatVector) EXACT.cast(first ? grad : load(velocity, i).mul(mu).add(grad));
         finite = vel.test(VectorOperators.IS_FINITE);
         step = nesterov ? grad.add(vel.mul(mu)) : vel;
       }
-      finite = finite.and(pv.sub(step.mul(lr)).test(VectorOperators.IS_FINITE));
+      finite = finite.and(pv.sub(((FloatVector) EXACT.cast(step)).mul(lr)).test(VectorOperators.IS_FINITE));
       if (!finite.allTrue()) {
         return i + finite.not().firstTrue();
       }

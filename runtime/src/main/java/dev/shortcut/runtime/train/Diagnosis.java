@@ -1,6 +1,7 @@
 package dev.shortcut.runtime.train;
 
 import dev.shortcut.runtime.Architecture;
+import dev.shortcut.runtime.BufferTable;
 import dev.shortcut.runtime.Network;
 import dev.shortcut.runtime.NetworkArrays;
 import dev.shortcut.runtime.ParameterTable;
@@ -102,12 +103,30 @@ final class Diagnosis {
   static NonFiniteException parameters(Network net, String when, int epoch, long step) {
     ParameterTable.Parameter p = firstNonFiniteTensor(net, false);
     if (p == null) {
-      return null;
+      return buffers(net, when, epoch, step);
     }
     Values parameters = NetworkArrays.of(net).parameters();
     int i = first(parameters, p);
     return new NonFiniteException(net.name(), when, epoch, step, NonFiniteException.Source.PARAMETERS, p.layer(),
         p.name() + " holds " + parameters.get(i) + " at " + position(p, i));
+  }
+
+  /**
+   * Running statistics that are not finite, or a negative variance (set by hand, or loaded from
+   * a bad file): evaluation mode would turn every output into NaN. Null when all are sound.
+   */
+  private static NonFiniteException buffers(Network net, String when, int epoch, long step) {
+    Values buffers = NetworkArrays.of(net).buffers();
+    for (BufferTable.Buffer b : net.architecture().buffers().all()) {
+      for (int i = b.offset(); i < b.offset() + b.size(); i++) {
+        double v = buffers.get(i);
+        if (!Double.isFinite(v) || b.kind() == BufferTable.Kind.RUNNING_VAR && v < 0) {
+          return new NonFiniteException(net.name(), when, epoch, step, NonFiniteException.Source.PARAMETERS,
+              b.layer(), b.name() + " holds " + v + " at [" + (i - b.offset()) + "]");
+        }
+      }
+    }
+    return null;
   }
 
   /** Optimizer state that is not finite (a resumed run); null when all is finite. */

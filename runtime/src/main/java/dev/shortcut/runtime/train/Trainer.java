@@ -1,25 +1,18 @@
 package dev.shortcut.runtime.train;
 
-import dev.shortcut.annotations.Loss;
 import dev.shortcut.runtime.Network;
-import dev.shortcut.runtime.NetworkArrays;
 import dev.shortcut.runtime.ParameterTable;
-import dev.shortcut.runtime.Values;
 import dev.shortcut.runtime.checkpoint.CheckpointSaver;
 import dev.shortcut.runtime.data.Dataset;
 import dev.shortcut.runtime.data.ImageAugmentation;
 import dev.shortcut.runtime.data.ImageShape;
-import dev.shortcut.runtime.optim.GradientClipping;
 import dev.shortcut.runtime.optim.Optimizer;
 import dev.shortcut.runtime.optim.Schedule;
-import dev.shortcut.runtime.report.GradientNorms;
 import dev.shortcut.runtime.report.Progress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * Trains any generated network: shuffled mini-batches each epoch, an optimizer and a learning-rate
@@ -55,20 +48,20 @@ import java.util.SplittableRandom;
  * validation fails on outputs that are not finite, so listeners only ever see a finite network.
  */
 public final class Trainer {
-  private final Optimizer optimizer;
-  private final Schedule schedule;
-  private final int epochs;
-  private final int batchSize;
-  private final long seed;
-  private final double clipNorm;
-  private final List<TrainingListener> listeners;
-  private final boolean progress;
-  private final Path metricsLog;
-  private final boolean gradientNorms;
-  private final NonFinitePolicy onNonFinite;
-  private final long maxSteps;
-  private final int completedEpochs;
-  private final ImageAugmentation augmentation;
+  final Optimizer optimizer;
+  final Schedule schedule;
+  final int epochs;
+  final int batchSize;
+  final long seed;
+  final double clipNorm;
+  final List<TrainingListener> listeners;
+  final boolean progress;
+  final Path metricsLog;
+  final boolean gradientNorms;
+  final NonFinitePolicy onNonFinite;
+  final long maxSteps;
+  final int completedEpochs;
+  final ImageAugmentation augmentation;
 
   private Trainer(Builder b) {
     this.optimizer = b.optimizer;
@@ -114,11 +107,11 @@ public final class Trainer {
    */
   public TrainingHistory fit(Network net, Dataset train, Dataset validation) {
     Objects.requireNonNull(net, "net");
-    requireSamples(train, "training set");
-    check(net, train);
+    DataChecks.requireSamples(train, "training set");
+    DataChecks.fit(net, train);
     if (validation != null) {
-      requireSamples(validation, "validation set");
-      check(net, validation);
+      DataChecks.requireSamples(validation, "validation set");
+      DataChecks.fit(net, validation);
     }
     if (batchSize > net.maxBatch()) {
       throw new IllegalArgumentException("batch size " + batchSize + " exceeds the network's maxBatch "
@@ -143,7 +136,7 @@ public final class Trainer {
     }
     TrainingRun state = new TrainingRun(net, optimizer, train, validation, completedEpochs + 1, epochs, totalSteps);
     state.step = start;
-    Run run = new Run(state, images, listenersFor());
+    TrainingLoop run = new TrainingLoop(this, state, images, listenersFor());
     boolean wasTraining = net.isTraining();
     List<TrainingListener> begun = new ArrayList<>();
     TrainingHistory history = null;
@@ -235,220 +228,15 @@ public final class Trainer {
    */
   public static Evaluation evaluate(Network net, Dataset data) {
     Objects.requireNonNull(net, "net");
-    requireSamples(data, "evaluation set");
-    check(net, data);
-    return evaluate(net, data, "while evaluating '" + data.name() + "'", 0, 0);
-  }
-
-  private static Evaluation evaluate(Network net, Dataset data, String when, int epoch, long step) {
-    boolean wasTraining = net.isTraining();
-    net.setTraining(false);
-    try {
-      StepArrays s = StepArrays.of(net, data.size());
-      for (int i = 0; i < s.order.length; i++) {
-        s.order[i] = i;
-      }
-      double loss = 0;
-      long correct = 0;
-      for (int start = 0; start < data.size(); start += net.maxBatch()) {
-        int b = Math.min(net.maxBatch(), data.size() - start);
-        s.load(data, start, b);
-        net.forward(b);
-        double batchLoss = s.lossAndGradient(data, b);
-        if (!Double.isFinite(batchLoss) || !s.outputFinite(b)) {
-          throw Diagnosis.forward(net, data, s.order, start, b, s.targets, batchLoss, when, epoch, step);
-        }
-        loss += batchLoss;
-        correct += s.correct(data, b);
-      }
-      return new Evaluation(loss / data.size(), data.isClassification() ? (double) correct / data.size()
-          : Double.NaN, data.size());
-    } finally {
-      net.setTraining(wasTraining);
-    }
-  }
-
-  private static void requireSamples(Dataset data, String role) {
-    Objects.requireNonNull(data, role);
-    if (data.size() == 0) {
-      throw new IllegalArgumentException("the " + role + " '" + data.name() + "' has no samples");
-    }
-  }
-
-  private static void check(Network net, Dataset data) {
-    var a = net.architecture();
-    if (data.width() != a.inputs()) {
-      throw new IllegalArgumentException(data.name() + " has " + data.width() + " features but "
-          + net.name() + " takes " + a.inputs());
-    }
-    if (a.imageShape().isPresent()) {
-      ImageShape expected = a.imageShape().get();
-      ImageShape actual = data.imageShape().orElseThrow(() -> new IllegalArgumentException("'" + data.name()
-          + "' has rows of " + data.width() + " features but no image shape, and " + net.name() + " takes "
-          + expected + " images: declare the rows' shape with withImageShape(ImageShape.of(" + expected.channels()
-          + ", " + expected.height() + ", " + expected.width() + ")), rows stored channels last (HWC)"));
-      if (!actual.equals(expected)) {
-        throw new IllegalArgumentException("'" + data.name() + "' holds " + actual + " images but " + net.name()
-            + " takes " + expected);
-      }
-    }
-    if (a.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
-      if (!data.isClassification()) {
-        throw new IllegalArgumentException(data.name() + " has no class labels, but " + net.name()
-            + " trains with softmax cross-entropy");
-      }
-      if (data.classes() > a.outputs()) {
-        throw new IllegalArgumentException(data.name() + " has " + data.classes() + " classes but "
-            + net.name() + " outputs " + a.outputs());
-      }
-    } else if (data.isClassification() || data.targetWidth() != a.outputs()) {
-      throw new IllegalArgumentException(data.name() + " needs target rows of width " + a.outputs()
-          + " for mean squared error");
-    }
-  }
-
-  /** One call of {@link #fit}: its buffers, listeners and counters. */
-  private final class Run {
-    final TrainingRun state;
-    final Network net;
-    final Dataset train;
-    final Optimizer optimizer;
-    final StepArrays s;
-    final Values gradients;
-    final ImageShape images;
-    final List<TrainingListener> listeners;
-    long skipped;
-    NonFiniteException lastSkipped;
-    boolean stoppedEarly;
-
-    Run(TrainingRun state, ImageShape images, List<TrainingListener> listeners) {
-      this.state = state;
-      this.net = state.network();
-      this.train = state.trainingSet();
-      this.optimizer = state.optimizer();
-      this.s = StepArrays.of(net, train.size());
-      this.gradients = NetworkArrays.of(net).gradients();
-      this.images = images;
-      this.listeners = listeners;
-    }
-
-    TrainingHistory train(Dataset validation) {
-      List<EpochMetrics> history = new ArrayList<>();
-      for (int epoch = completedEpochs + 1; epoch <= epochs && state.step < state.totalSteps(); epoch++) {
-        EpochMetrics m = epoch(epoch, validation);
-        history.add(m);
-        boolean go = true;
-        for (TrainingListener l : listeners) {
-          go &= l.onEpochEnd(m);
-        }
-        if (!go) {
-          stoppedEarly = true;
-          break;
-        }
-      }
-      return new TrainingHistory(List.copyOf(history), stoppedEarly, skipped, state.step, optimizer);
-    }
-
-    EpochMetrics epoch(int epoch, Dataset validation) {
-      // Each epoch's order depends on the seed and the epoch alone, so a resumed run sees the same.
-      for (int i = 0; i < s.order.length; i++) {
-        s.order[i] = i;
-      }
-      shuffle(s.order, new SplittableRandom(seed * 1_000_003L + epoch));
-      state.epoch = epoch;
-      state.epochSamples = 0;
-      state.epochLossSum = 0;
-      state.epochCorrect = 0;
-      for (int l = 0; l < listeners.size(); l++) {
-        listeners.get(l).onEpochBegin(epoch);
-      }
-      long start = System.nanoTime();
-      long skippedBefore = skipped;
-      long stepBefore = state.step;
-      double rate = optimizer.learningRate();
-      for (int at = 0; at < train.size() && state.step < state.totalSteps(); at += batchSize) {
-        int b = Math.min(batchSize, train.size() - at);
-        long step = ++state.step;
-        s.load(train, at, b);
-        if (images != null) {
-          // Keyed by the run's position, so a resumed run augments every batch as the whole run did.
-          s.augment(augmentation, images, b, ImageAugmentation.stepKey(seed, epoch, step));
-        }
-        net.forward(b);
-        double loss = s.lossAndGradient(train, b);
-        int right = s.correct(train, b);
-        rate = schedule.rate(optimizer.learningRate(), step - 1, state.totalSteps());
-        if (!(rate >= 0) || rate == Double.POSITIVE_INFINITY) {
-          throw new IllegalStateException("the schedule gives learning rate " + rate + " at step " + step
-              + " of " + state.totalSteps() + "; a rate must be finite and ≥ 0");
-        }
-        if (!Double.isFinite(loss) || !s.outputFinite(b)) {
-          skip(Diagnosis.forward(net, train, s.order, at, b, s.targets, loss, at(epoch, step), epoch, step));
-          continue;
-        }
-        net.zeroGradients();
-        net.backward(b, false);
-        if (clipNorm > 0) {
-          GradientClipping.clipByGlobalNorm(gradients, clipNorm);
-        }
-        if (!optimizer.step(net, rate)) { // checks gradients and update; a refused one changed nothing
-          skip(Diagnosis.update(net, optimizer, rate, loss / b, at(epoch, step), epoch, step));
-          continue;
-        }
-        state.epochLossSum += loss;
-        state.epochCorrect += right;
-        state.epochSamples += b;
-        state.lastBatch = b;
-        for (int l = 0; l < listeners.size(); l++) { // indexed: no iterator on the hot path
-          listeners.get(l).onStep(epoch, step, loss / b);
-        }
-      }
-      long seen = state.epochSamples;
-      if (seen == 0 && lastSkipped != null) {
-        throw lastSkipped.everyStepSkipped(state.step - stepBefore);
-      }
-      Map<String, Double> norms = gradientNorms ? GradientNorms.perLayerMap(net) : Map.of();
-      double validationLoss = Double.NaN;
-      double validationAccuracy = Double.NaN;
-      if (validation != null) {
-        Evaluation e = evaluate(net, validation, "while validating on '" + validation.name() + "' after epoch "
-            + epoch, epoch, state.step);
-        validationLoss = e.loss();
-        validationAccuracy = e.accuracy();
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      return new EpochMetrics(epoch, state.epochLossSum / Math.max(seen, 1),
-          train.isClassification() ? (double) state.epochCorrect / Math.max(seen, 1) : Double.NaN,
-          validationLoss, validationAccuracy, rate, seconds, seen / seconds, skipped - skippedBefore, norms);
-    }
-
-    private String at(int epoch, long step) {
-      return "at epoch " + epoch + ", step " + step;
-    }
-
-    /** Asks every listener (the policy last, which throws under FAIL), then counts the step as skipped. */
-    private void skip(NonFiniteException e) {
-      for (int l = 0; l < listeners.size(); l++) {
-        listeners.get(l).onNonFinite(e);
-      }
-      skipped++;
-      lastSkipped = e;
-    }
+    DataChecks.requireSamples(data, "evaluation set");
+    DataChecks.fit(net, data);
+    return EvaluationLoop.evaluate(net, data, "while evaluating '" + data.name() + "'", 0, 0);
   }
 
   /** The first layer, in forward order, with a non-finite gradient; null when all are finite. */
   static String firstNonFiniteLayer(Network net) {
     ParameterTable.Parameter p = Diagnosis.firstNonFiniteTensor(net, true);
     return p == null ? null : p.layer();
-  }
-
-  private static void shuffle(int[] order, SplittableRandom random) {
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
   }
 
   /** Configuration of a {@link Trainer}. */

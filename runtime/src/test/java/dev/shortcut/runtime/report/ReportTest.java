@@ -85,4 +85,15 @@ class ReportTest {
     assertTrue(last.contains("samples/s | loss 0.2500, accuracy 87.50%"), last);
     assertFalse(last.contains("samples/sloss"), last);
   }
+
+  @Test
+  void aConvolutionalSummaryShowsShapesKindsAndEveryShortcut() {
+    String s = ModelSummary.of(new dev.shortcut.runtime.testing.TinyConvNetwork(1, 1).architecture());
+    assertTrue(s.contains("TinyConvNetwork (residual, 6 layers, double)"), s);
+    for (String row : new String[] {"input  ", "2×6×6", "conv3x3/2:none", "batchnorm:relu", "block:zero-pad",
+        "block:projection   6×3×3          36", "dense:none             3          99"}) {
+      assertTrue(s.contains(row), row + " in\n" + s);
+    }
+    assertTrue(s.contains("parameters: 1,819; shortcuts: 0 identity, 1 projection, 1 zero-pad"), s);
+  }
 }

@@ -23,7 +23,7 @@ class TrainerAllocationTest {
     Dataset train = SyntheticData.blobs(2048, shape.size(), 4, 0.5, 1).withImageShape(shape);
     Dataset validation = SyntheticData.blobs(64, shape.size(), 4, 0.5, 2).withImageShape(shape);
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    for (int round = 0; round < 30; round++) { // until C2 has compiled the vector kernels, they allocate
+    for (int round = 0; round < 150; round++) { // until C2 has compiled the vector kernels, they allocate
       allocated(threads, train, validation, 256);
     }
     long few = allocated(threads, train, validation, 64);

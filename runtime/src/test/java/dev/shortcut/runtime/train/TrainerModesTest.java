@@ -155,4 +155,19 @@ class TrainerModesTest {
     assertEquals(0, dense.buffers().length);
     assertFalse(dense.architecture().buffers().counters().iterator().hasNext());
   }
+
+  @Test
+  void aBrokenRunningStatisticStopsTheRunBeforeItsFirstStep() {
+    TinyConvNetwork net = new TinyConvNetwork(4, 1);
+    int var = net.architecture().buffers().get("layer2.0.bn1.running_var").offset();
+    net.buffers()[var + 3] = Double.NaN;
+    float[] x = new float[8 * 72];
+    Dataset data = Dataset.classification("images", x, 72, new int[8], 3).withImageShape(ImageShape.of(2, 6, 6));
+    NonFiniteException e = assertThrows(NonFiniteException.class, () -> Trainer.builder(Adam.withLearningRate(0.01))
+        .batchSize(4).progress(false).onNonFinite(NonFinitePolicy.SKIP).build().fit(net, data, null));
+    assertEquals(NonFiniteException.Source.PARAMETERS, e.source());
+    assertEquals("layer2.0.bn1", e.layer());
+    assertTrue(e.getMessage().contains("layer2.0.bn1.running_var holds NaN at [3]"), e.getMessage());
+    assertEquals(0, net.forwardCalls(), "no step ran");
+  }
 }
