@@ -17,9 +17,16 @@ import org.junit.jupiter.api.Test;
  * {@code <!-- snippet: PATH#TAG -->} must equal the region between {@code // tag::TAG[]} and
  * {@code // end::TAG[]} of that file (dedented, so that the block's fences sit at column 0), and
  * one marked {@code <!-- snippet: PATH -->} must equal the whole file. The build compiles every
- * cited file, so every marked snippet compiles as shown.
+ * cited file, so every marked snippet compiles as shown. A block marked
+ * {@code <!-- generated: CLASS#method -->} quotes a method (with its comment) of a class the processor
+ * generated, and {@code <!-- generated: CLASS#constants:BODY_3_ -->} its offset constants whose
+ * names contain {@code BODY_3_}: what the pages show is what the generator emits.
  */
 class DocsSnippetsTest {
+  private static final Path GENERATED = MarkdownPages.ROOT.resolve("examples/target/generated-sources/annotations");
+  private static final Pattern GENERATED_MARKER = Pattern.compile(
+      "<!-- generated: ([\\w.]+)#(\\S+) -->[ \\t]*\\n```java\\n(.*?)^```[ \\t]*$",
+      Pattern.DOTALL | Pattern.MULTILINE);
   private static final Pattern MARKER = Pattern.compile(
       "<!-- snippet: ([^#\\s]+)(?:#(\\S+))? -->[ \\t]*\\n```[a-z]*\\n(.*?)^```[ \\t]*$",
       Pattern.DOTALL | Pattern.MULTILINE);
@@ -55,6 +62,74 @@ class DocsSnippetsTest {
       }
     }
     assertTrue(checked >= 6, "expected the guide and README to cite compiled snippets, found " + checked);
+  }
+
+  @Test
+  void everyQuotedPieceOfGeneratedCodeIsWhatTheProcessorEmits() throws IOException {
+    int checked = 0;
+    for (Path page : MarkdownPages.all()) {
+      String markdown = Files.readString(page);
+      Matcher m = GENERATED_MARKER.matcher(markdown);
+      StringBuilder updated = new StringBuilder();
+      while (m.find()) {
+        Path source = GENERATED.resolve(m.group(1).replace('.', '/') + ".java");
+        assertTrue(Files.exists(source), page + " quotes a class that was not generated: " + source);
+        String expected = generatedPiece(Files.readString(source), m.group(2), source);
+        if (UPDATE) {
+          m.appendReplacement(updated, Matcher.quoteReplacement(
+              m.group().substring(0, m.start(3) - m.start()) + expected + "```"));
+        } else {
+          assertEquals(expected, m.group(3), MarkdownPages.ROOT.relativize(page) + ": " + m.group(1) + "#"
+              + m.group(2) + " differs from the generated source; run with -Dshortcut.updateSnippets=true and"
+              + " review the diff");
+        }
+        checked++;
+      }
+      if (UPDATE) {
+        m.appendTail(updated);
+        Files.writeString(page, updated.toString());
+      }
+    }
+    assertTrue(checked >= 4, "expected the walk-through to quote generated code, found " + checked);
+  }
+
+  /** A method with its comment, or the offset constants whose names contain a fragment, dedented. */
+  static String generatedPiece(String source, String what, Path file) {
+    List<String> lines = source.lines().toList();
+    StringBuilder sb = new StringBuilder();
+    if (what.startsWith("constants:")) {
+      String fragment = what.substring("constants:".length());
+      for (String l : lines) {
+        if (l.matches("\\s*static final int \\w*" + Pattern.quote(fragment) + "\\w* = .*")) {
+          sb.append(l.strip()).append('\n');
+        }
+      }
+      assertFalse(sb.length() == 0, file + " has no constants with " + fragment);
+      return sb.toString();
+    }
+    int at = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).matches("  [\\w ]*\\b" + Pattern.quote(what) + "\\(.*")) {
+        at = i;
+        break;
+      }
+    }
+    assertFalse(at < 0, file + " has no method " + what);
+    int start = at;
+    if (lines.get(at - 1).strip().equals("*/")) {
+      while (!lines.get(start - 1).strip().startsWith("/**")) {
+        start--;
+      }
+      start--;
+    }
+    int end = at;
+    while (!lines.get(end).equals("  }")) {
+      end++;
+    }
+    for (int i = start; i <= end; i++) {
+      sb.append(lines.get(i)).append('\n');
+    }
+    return dedent(sb.toString());
   }
 
   @Test

@@ -123,7 +123,11 @@ final class Figures {
 
   /** (d) Training loss per logged step of the very deep networks. */
   static XYChart deepLoss(List<RunRecord> deepRuns, int stepsPerPoint) {
-    XYChart chart = chart("Training loss, very deep networks", "step", "training loss");
+    return deepLoss(deepRuns, stepsPerPoint, "Training loss, very deep networks");
+  }
+
+  static XYChart deepLoss(List<RunRecord> deepRuns, int stepsPerPoint, String title) {
+    XYChart chart = chart(title, "step", "training loss");
     for (RunRecord r : deepRuns) {
       double[] y = r.stepLoss().stream().mapToDouble(Double::doubleValue).toArray();
       double[] x = new double[y.length];
@@ -135,6 +139,37 @@ final class Figures {
       }
       XYSeries s = chart.addSeries(r.variant() + "-" + r.layers(), x, y);
       style(s, r.variant(), false);
+    }
+    return chart;
+  }
+
+  /**
+   * The paper's Figure 6 in spirit, one panel per variant: error against iterations for every
+   * depth, bold lines training error, thin lines test error, darker for deeper (first seed).
+   */
+  static XYChart errorVersusIterations(List<RunRecord> runs, String variant) {
+    XYChart chart = chart((variant.equals("plain") ? "Plain" : "Residual") + " networks: bold training error, thin"
+        + " test error", "iteration", "error (%)");
+    TreeSet<Integer> depths = new TreeSet<>();
+    runs.forEach(r -> depths.add(r.layers()));
+    TreeSet<Integer> shown = new TreeSet<>();
+    for (RunRecord r : runs) {
+      if (!r.variant().equals(variant) || r.curveIterations().isEmpty() || !shown.add(r.layers())) {
+        continue;
+      }
+      double[] x = r.curveIterations().stream().mapToDouble(Double::doubleValue).toArray();
+      Color c = shade(variant, r.layers(), depths);
+      XYSeries train = chart.addSeries(variant + "-" + r.layers(), x,
+          r.curveTrainError().stream().mapToDouble(v -> 100 * v).toArray());
+      train.setLineColor(c);
+      train.setLineStyle(new BasicStroke(3f));
+      train.setMarker(SeriesMarkers.NONE);
+      XYSeries test = chart.addSeries(variant + "-" + r.layers() + " test", x,
+          r.curveTestError().stream().mapToDouble(v -> 100 * v).toArray());
+      test.setLineColor(c);
+      test.setLineStyle(new BasicStroke(1f));
+      test.setMarker(SeriesMarkers.NONE);
+      test.setShowInLegend(false);
     }
     return chart;
   }

@@ -33,6 +33,19 @@ final class Json {
     return String.format(Locale.ROOT, "%.6g", d).replaceFirst("\\.?0+(e|$)", "$1");
   }
 
+  /** A number that reads back to the same double ({@code null} for NaN and infinities). */
+  static String exact(double d) {
+    return Double.isFinite(d) ? Double.toString(d) : "null";
+  }
+
+  static String exactNumbers(List<Double> values) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < values.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(exact(values.get(i)));
+    }
+    return sb.append(']').toString();
+  }
+
   static String numbers(List<Double> values) {
     StringBuilder sb = new StringBuilder("[");
     for (int i = 0; i < values.size(); i++) {

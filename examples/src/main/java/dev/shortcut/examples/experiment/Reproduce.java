@@ -7,6 +7,7 @@ import dev.shortcut.runtime.FloatNetwork;
 import dev.shortcut.runtime.Network;
 import dev.shortcut.runtime.NetworkVariant;
 import dev.shortcut.runtime.checkpoint.Checkpoints;
+import dev.shortcut.runtime.data.Cifar10;
 import dev.shortcut.runtime.data.Dataset;
 import dev.shortcut.runtime.data.DatasetException;
 import dev.shortcut.runtime.data.FashionMnist;
@@ -38,8 +39,13 @@ import java.util.Map;
  * Writes {@code results/degradation.json}, the figures and {@code results/README.md}.
  */
 public final class Reproduce {
-  /** Configuration of one run of the job. */
-  record Config(List<Long> seeds, int epochs, int batch, int deepSteps, Path data, Path out, int threads, String label) {}
+  /**
+   * Configuration of one run of the job.
+   *
+   * @param parts which experiments run: {@code "dense"}, {@code "conv"}, or both
+   */
+  record Config(List<Long> seeds, int epochs, int batch, int deepSteps, Path data, Path out, int threads, String label,
+      boolean full, java.util.Set<String> parts) {}
 
   private static final int WIDTH = 64;
 
@@ -51,22 +57,76 @@ public final class Reproduce {
       config = parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("reproduce: " + e.getMessage());
-      System.err.println("usage: ./reproduce.sh [--full] [--data DIR] [--out DIR] [--threads N]");
+      System.err.println("usage: ./reproduce.sh [--full] [--data DIR] [--out DIR] [--threads N] [--only dense|conv]");
       System.exit(2);
       return;
     }
-    FashionMnist.Splits data;
+    long start = System.nanoTime();
     try {
-      data = FashionMnist.load(config.data());
+      boolean cifar = Cifar10.isDirectory(config.data());
+      if (cifar && config.parts().contains("dense")) {
+        System.out.println("reproduce: " + config.data() + " holds CIFAR-10: the dense experiment is Fashion-MNIST's "
+            + "(784 inputs) and is skipped; running the convolutional one on CIFAR-10");
+      }
+      if (!cifar && config.parts().contains("dense")) {
+        new Reproduce().run(config, FashionMnist.load(config.data()));
+      }
+      if (config.parts().contains("conv")) {
+        ConvExperiment.Data data;
+        if (cifar) {
+          Cifar10.Splits splits = Cifar10.load(config.data());
+          data = ConvExperiment.cifar10(splits.train(), splits.test());
+        } else {
+          FashionMnist.Splits splits = FashionMnist.loadPadded(config.data());
+          data = ConvExperiment.fashionMnist(splits.train(), splits.test());
+        }
+        convolutional(config, data);
+      }
     } catch (DatasetException e) {
       System.err.println("reproduce: " + e.getMessage());
       System.exit(2);
       return;
     }
-    long start = System.nanoTime();
-    new Reproduce().run(config, data);
     System.out.printf(Locale.ROOT, "done in %.1f minutes; see %s/README.md%n", (System.nanoTime() - start) / 6e10,
         config.out());
+  }
+
+  /** The paper's experiment: the sweep, the 1,202-layer pair, their figures and their section. */
+  static void convolutional(Config config, ConvExperiment.Data data) throws IOException {
+    ConvExperiment.Config conv = config.full() ? ConvExperiment.full(config.threads())
+        : ConvExperiment.quick(config.threads());
+    Path dir = config.out().resolve("conv");
+    ConvExperiment.Results results = new ConvExperiment(conv, data, dir).run();
+    List<RunRecord> all = concat(results.runs(), results.deep());
+    Files.writeString(dir.resolve("degradation.json"), Json.records(all));
+    Figures.save(Figures.errorVersusIterations(results.runs(), "plain"), dir, "curves-plain");
+    Figures.save(Figures.errorVersusIterations(results.runs(), "residual"), dir, "curves-residual");
+    Figures.save(Figures.errorVersusDepth(results.runs()), dir, "error-vs-depth");
+    if (!results.deep().isEmpty()) {
+      int every = Math.max(1, conv.deepSteps() / 12);
+      Figures.save(Figures.deepLoss(results.deep(), every, "Training loss, 1,202 layers"), dir, "deep-loss");
+    }
+    String verdict = ConvResultsPage.verdict(results.runs(), results.deep());
+    String configuration = String.format(Locale.ROOT, "%s run on %s: %s training images, %d epochs, batch %d, SGD "
+            + "with momentum 0.9 and weight decay 1e-4, learning rate 0.1 divided by 10 at 50%% and 75%% of the run "
+            + "(0.01 for the first iterations at 110 layers, as the paper does), 4-pixel padding with random crops "
+            + "and horizontal flips, per-channel standardization; seeds %s; plain depths %s, residual depths %s. "
+            + "The paper trains 64,000 iterations (182 epochs) on 50,000 images; this is %s of that. Training error "
+            + "after each epoch is measured on the un-augmented training images in evaluation mode; the curves' "
+            + "training error is that of the augmented batches since the previous point (training mode), as the "
+            + "paper plots it, and their test error that of the first %,d test images.%s",
+        conv.label(), data.name(), conv.trainImages() == 0 ? "all " + String.format(Locale.ROOT, "%,d",
+            data.train().size()) : String.format(Locale.ROOT, "%,d", conv.trainImages()), conv.epochs(),
+        conv.batch(), conv.seeds(), conv.plainDepths(), conv.residualDepths(),
+        String.format(Locale.ROOT, "%.1f %%", 100.0 * conv.epochs() * (conv.trainImages() == 0 ? data.train().size()
+            : conv.trainImages()) / (64_000.0 * 128)), conv.curveTestImages(),
+        results.deep().isEmpty() ? "" : String.format(Locale.ROOT, " The 1,202-layer pair: %d steps of batch %d at "
+            + "learning rate 0.01, loss logged %d times.", conv.deepSteps(), conv.deepBatch(), 12));
+    ConvResultsPage.write(config.out().resolve("README.md"),
+        ConvResultsPage.section(configuration, results.runs(), results.deep(), verdict));
+    System.out.println();
+    System.out.println(ResultsPage.depthTable(results.runs()));
+    System.out.println(verdict);
   }
 
   static Config parse(String[] args) {
@@ -74,6 +134,7 @@ public final class Reproduce {
     Path data = FashionMnist.DEFAULT_DIR;
     Path out = Path.of("results");
     int threads = Runtime.getRuntime().availableProcessors();
+    java.util.Set<String> parts = new java.util.LinkedHashSet<>(List.of("dense", "conv"));
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--full" -> full = true;
@@ -81,12 +142,19 @@ public final class Reproduce {
         case "--data" -> data = Path.of(value(args, ++i, "--data"));
         case "--out" -> out = Path.of(value(args, ++i, "--out"));
         case "--threads" -> threads = positive(value(args, ++i, "--threads"));
+        case "--only" -> {
+          String part = value(args, ++i, "--only");
+          if (!part.equals("dense") && !part.equals("conv")) {
+            throw new IllegalArgumentException("--only takes dense or conv, got " + part);
+          }
+          parts = java.util.Set.of(part);
+        }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     return full
-        ? new Config(List.of(1L, 2L, 3L), 2, 128, 500, data, out, threads, "full")
-        : new Config(List.of(1L, 2L), 2, 128, 200, data, out, threads, "quick");
+        ? new Config(List.of(1L, 2L, 3L), 2, 128, 500, data, out, threads, "full", true, parts)
+        : new Config(List.of(1L, 2L), 2, 128, 200, data, out, threads, "quick", false, parts);
   }
 
   private static int positive(String text) {
@@ -108,6 +176,7 @@ public final class Reproduce {
     return args[i];
   }
 
+  /** The lecture's experiment on dense networks. */
   void run(Config c, FashionMnist.Splits data) throws IOException {
     Files.createDirectories(c.out().resolve("checkpoints"));
     Kernels kernels = Kernels.withThreads(c.threads());

@@ -79,6 +79,15 @@ final class ResultsPage {
     }
     sb.append("Every figure is also saved as SVG beside its PNG. Trained parameters are in "
         + "`checkpoints/<variant>-<layers>.safetensors` (PyTorch names and layouts).\n");
+    // The convolutional part writes its own section; a rerun of the dense part keeps it.
+    if (Files.exists(file)) {
+      String old = Files.readString(file);
+      int begin = old.indexOf(ConvResultsPage.BEGIN);
+      int end = old.indexOf(ConvResultsPage.END);
+      if (begin >= 0 && end > begin) {
+        sb.append('\n').append(old, begin, end + ConvResultsPage.END.length()).append('\n');
+      }
+    }
     Files.createDirectories(file.getParent());
     Files.writeString(file, sb.toString());
   }

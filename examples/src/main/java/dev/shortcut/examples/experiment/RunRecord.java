@@ -1,19 +1,27 @@
 package dev.shortcut.examples.experiment;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One training run of the experiment, as written to {@code results/degradation.json}.
+ * One training run of the experiment, as written to {@code degradation.json}.
  *
  * @param variant {@code "plain"} or {@code "residual"}
  * @param layers number of weight layers
  * @param epochs epochs trained
  * @param seed the seed of initialization and shuffling
- * @param trainError error over the whole training set after each epoch (index 0 = epoch 1)
+ * @param trainError error over the training set after each epoch (index 0 = epoch 1)
  * @param testError error over the test set after each epoch
  * @param seconds wall time of training and evaluation
  * @param stepLoss mean training loss of each logged step interval (deep runs), else empty
  * @param secondsPerStep wall time of one training step, averaged
+ * @param curveIterations iterations at which the curves were measured, else empty
+ * @param curveTrainError training error of the steps since the previous curve point
+ * @param curveTestError error on a fixed part of the test set at each curve point
  */
 public record RunRecord(
     String variant,
@@ -24,7 +32,17 @@ public record RunRecord(
     List<Double> testError,
     double seconds,
     List<Double> stepLoss,
-    double secondsPerStep) {
+    double secondsPerStep,
+    List<Double> curveIterations,
+    List<Double> curveTrainError,
+    List<Double> curveTestError) {
+
+  /** A run without curves. */
+  public RunRecord(String variant, int layers, int epochs, long seed, List<Double> trainError, List<Double> testError,
+      double seconds, List<Double> stepLoss, double secondsPerStep) {
+    this(variant, layers, epochs, seed, trainError, testError, seconds, stepLoss, secondsPerStep, List.of(), List.of(),
+        List.of());
+  }
 
   /** Training error after the last epoch. */
   public double finalTrainError() {
@@ -36,20 +54,122 @@ public record RunRecord(
     return testError.get(testError.size() - 1);
   }
 
-  /** The record as one JSON object, fields in the documented order. */
+  /** The record as one JSON object, fields in the documented order, numbers to 6 digits. */
   String toJson() {
+    return toJson(false);
+  }
+
+  /**
+   * The record as one JSON object; {@code exact} writes every number so that it reads back to the
+   * same double (a sweep's cells, reused by later runs), and every field.
+   */
+  String toJson(boolean exact) {
+    java.util.function.DoubleFunction<String> num = exact ? Json::exact : Json::number;
+    java.util.function.Function<List<Double>, String> nums = exact ? Json::exactNumbers : Json::numbers;
     StringBuilder sb = new StringBuilder("{");
     sb.append("\"variant\": ").append(Json.string(variant));
     sb.append(", \"layers\": ").append(layers);
     sb.append(", \"epochs\": ").append(epochs);
     sb.append(", \"seed\": ").append(seed);
-    sb.append(", \"train_error\": ").append(Json.numbers(trainError));
-    sb.append(", \"test_error\": ").append(Json.numbers(testError));
-    sb.append(", \"seconds\": ").append(Json.number(seconds));
-    if (!stepLoss.isEmpty()) {
-      sb.append(", \"step_loss\": ").append(Json.numbers(stepLoss));
-      sb.append(", \"seconds_per_step\": ").append(Json.number(secondsPerStep));
+    sb.append(", \"train_error\": ").append(nums.apply(trainError));
+    sb.append(", \"test_error\": ").append(nums.apply(testError));
+    sb.append(", \"seconds\": ").append(num.apply(seconds));
+    if (exact || !stepLoss.isEmpty()) {
+      sb.append(", \"step_loss\": ").append(nums.apply(stepLoss));
+      sb.append(", \"seconds_per_step\": ").append(num.apply(secondsPerStep));
+    }
+    if (exact || !curveIterations.isEmpty()) {
+      sb.append(", \"curve_iterations\": ").append(nums.apply(curveIterations));
+      sb.append(", \"curve_train_error\": ").append(nums.apply(curveTrainError));
+      sb.append(", \"curve_test_error\": ").append(nums.apply(curveTestError));
     }
     return sb.append('}').toString();
+  }
+
+  /** A finished cell of a sweep: its record and the configuration signature it ran under. */
+  record Cell(String signature, RunRecord record) {
+    String toJson() {
+      return "{\"signature\": " + Json.string(signature) + ", \"run\": " + record.toJson(true) + "}\n";
+    }
+
+    /** The cell in {@code text}, or null when it is not one (a file of another version, damaged). */
+    static Cell parse(String text) {
+      try (JsonParser p = new JsonFactory().createParser(text)) {
+        String signature = null;
+        RunRecord record = null;
+        expect(p.nextToken(), JsonToken.START_OBJECT);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          p.nextToken();
+          if (field.equals("signature")) {
+            signature = p.getText();
+          } else if (field.equals("run")) {
+            record = parseRecord(p);
+          } else {
+            p.skipChildren();
+          }
+        }
+        return signature == null || record == null ? null : new Cell(signature, record);
+      } catch (IOException | IllegalStateException e) {
+        return null;
+      }
+    }
+
+    private static RunRecord parseRecord(JsonParser p) throws IOException {
+      expect(p.currentToken(), JsonToken.START_OBJECT);
+      String variant = null;
+      int layers = 0;
+      int epochs = 0;
+      long seed = 0;
+      double seconds = 0;
+      double perStep = 0;
+      List<Double> train = List.of();
+      List<Double> test = List.of();
+      List<Double> loss = List.of();
+      List<Double> iterations = List.of();
+      List<Double> curveTrain = List.of();
+      List<Double> curveTest = List.of();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        switch (field) {
+          case "variant" -> variant = p.getText();
+          case "layers" -> layers = p.getIntValue();
+          case "epochs" -> epochs = p.getIntValue();
+          case "seed" -> seed = p.getLongValue();
+          case "seconds" -> seconds = number(p);
+          case "seconds_per_step" -> perStep = number(p);
+          case "train_error" -> train = numbers(p);
+          case "test_error" -> test = numbers(p);
+          case "step_loss" -> loss = numbers(p);
+          case "curve_iterations" -> iterations = numbers(p);
+          case "curve_train_error" -> curveTrain = numbers(p);
+          case "curve_test_error" -> curveTest = numbers(p);
+          default -> p.skipChildren();
+        }
+      }
+      return new RunRecord(variant, layers, epochs, seed, train, test, seconds, loss, perStep, iterations,
+          curveTrain, curveTest);
+    }
+
+    private static List<Double> numbers(JsonParser p) throws IOException {
+      expect(p.currentToken(), JsonToken.START_ARRAY);
+      List<Double> values = new ArrayList<>();
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        values.add(number(p));
+      }
+      return values;
+    }
+
+    /** A number, or NaN for the {@code null} a diverged run's value is written as. */
+    private static double number(JsonParser p) throws IOException {
+      return p.currentToken() == JsonToken.VALUE_NULL ? Double.NaN : p.getDoubleValue();
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) {
+      if (actual != expected) {
+        throw new IllegalStateException("expected " + expected + ", found " + actual);
+      }
+    }
   }
 }

@@ -49,6 +49,16 @@ public final class Cifar10 {
   private Cifar10() {}
 
   /**
+   * Whether {@code dir} looks like CIFAR-10's binary version: it holds {@code data_batch_1.bin},
+   * or a {@code cifar-10-batches-bin} directory that does. Lets a tool pick the reader for a
+   * directory it was given.
+   */
+  public static boolean isDirectory(Path dir) {
+    return Files.isRegularFile(dir.resolve(TRAIN_FILES.get(0)))
+        || Files.isRegularFile(dir.resolve(DIRECTORY_NAME).resolve(TRAIN_FILES.get(0)));
+  }
+
+  /**
    * Loads the training set ({@link #TRAIN_FILES}, 50,000 images, in file order) and the test set
    * ({@link #TEST_FILE}, 10,000) from {@code dir}: the {@value #DIRECTORY_NAME} directory, or the
    * directory that holds it. Every file is checked before any is read.

@@ -269,6 +269,22 @@ class OptimizerTest {
   }
 
   @Test
+  void thePapersScheduleDividesByTenAtHalfAndThreeQuartersAfterAConstantWarmUp() {
+    // 64k iterations, divided by 10 at 32k and 48k; 0.01 for the first 400 (ResNet-110's start).
+    Schedule paper = Schedule.multiStep(0.1, 0.5, 0.75).withConstantWarmup(400, 0.1);
+    assertEquals(0.01, paper.rate(0.1, 0, 64_000), 1e-15);
+    assertEquals(0.01, paper.rate(0.1, 399, 64_000), 1e-15);
+    assertEquals(0.1, paper.rate(0.1, 400, 64_000), 1e-15);
+    assertEquals(0.1, paper.rate(0.1, 31_999, 64_000), 1e-15);
+    assertEquals(0.01, paper.rate(0.1, 32_000, 64_000), 1e-15);
+    assertEquals(0.001, paper.rate(0.1, 48_000, 64_000), 1e-15);
+    assertEquals(0.001, paper.rate(0.1, 63_999, 64_000), 1e-15);
+    assertThrows(IllegalArgumentException.class, () -> Schedule.multiStep(0.1, 0.75, 0.5));
+    assertThrows(IllegalArgumentException.class, () -> Schedule.multiStep(0.1, 1.0));
+    assertThrows(IllegalArgumentException.class, () -> Schedule.constant().withConstantWarmup(0, 0.1));
+  }
+
+  @Test
   void clippingByGlobalNorm() {
     TinyResidualNetwork net = new TinyResidualNetwork(2, 3, 2, 1, 0);
     java.util.Arrays.fill(net.gradients(), 2f);

@@ -1,0 +1,107 @@
+package dev.shortcut.examples.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shortcut.examples.paper.FashionFamily;
+import dev.shortcut.runtime.data.Dataset;
+import dev.shortcut.runtime.data.ImageShape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The convolutional part of the main job, end to end on a few made-up images: the paper's recipe
+ * trains the 20-layer pair, the cells are written and reused by a rerun, the figures and the page
+ * section come out.
+ */
+class ConvExperimentTest {
+  @TempDir Path dir;
+
+  /** Images whose class is the brightness of one quadrant: learnable, a few dozen of them. */
+  static Dataset images(int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] x = new float[n * 32 * 32];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = r.nextInt(4);
+      for (int p = 0; p < 32 * 32; p++) {
+        int quadrant = (p / 32 < 16 ? 0 : 2) + (p % 32 < 16 ? 0 : 1);
+        x[i * 1024 + p] = (float) (r.nextGaussian() * 0.3 + (quadrant == y[i] ? 1 : 0));
+      }
+    }
+    return Dataset.classification("quadrants", x, 1024, y, 10).withImageShape(ImageShape.of(1, 32, 32));
+  }
+
+  @Test
+  void theSweepTrainsWritesItsCellsAndARerunReusesThem() throws IOException {
+    ConvExperiment.Config config = new ConvExperiment.Config("test", 48, 1, 16, List.of(20), List.of(20), List.of(7L),
+        2, 16, 0, 2, 1);
+    ConvExperiment.Data data = new ConvExperiment.Data("quadrants", images(48, 1), images(16, 2),
+        FashionFamily.variants(), List.of());
+    ConvExperiment.Results first = new ConvExperiment(config, data, dir).run();
+    assertEquals(List.of("residual-20", "plain-20"),
+        first.runs().stream().map(r -> r.variant() + "-" + r.layers()).toList());
+    RunRecord r = first.runs().get(0);
+    assertEquals(1, r.trainError().size());
+    assertEquals(2, r.curveIterations().size(), "two curve points over three steps");
+    assertTrue(Files.exists(dir.resolve("cells/residual-20-seed7.json")));
+    assertTrue(Files.exists(dir.resolve("checkpoints/residual-20.safetensors")));
+
+    long before = Files.getLastModifiedTime(dir.resolve("cells/plain-20-seed7.json")).toMillis();
+    ConvExperiment.Results again = new ConvExperiment(config, data, dir).run();
+    assertEquals(first.runs(), again.runs(), "finished cells are read back, not trained again");
+    assertEquals(before, Files.getLastModifiedTime(dir.resolve("cells/plain-20-seed7.json")).toMillis());
+
+    ConvExperiment.Config longer = new ConvExperiment.Config("test", 48, 2, 16, List.of(20), List.of(20),
+        List.of(7L), 2, 16, 0, 2, 1);
+    ConvExperiment.Results retrained = new ConvExperiment(longer, data, dir).run();
+    assertEquals(2, retrained.runs().get(0).trainError().size(), "another configuration trains again");
+  }
+
+  @Test
+  void aDamagedCellIsTrainedAgainNotTrusted() throws IOException {
+    Files.createDirectories(dir.resolve("cells"));
+    Files.writeString(dir.resolve("cells/residual-20-seed7.json"), "{\"signature\": ");
+    ConvExperiment.Config config = new ConvExperiment.Config("test", 32, 1, 16, List.of(), List.of(20), List.of(7L),
+        1, 16, 0, 2, 1);
+    ConvExperiment.Data data = new ConvExperiment.Data("quadrants", images(32, 1), images(16, 2),
+        FashionFamily.variants(), List.of());
+    assertEquals(1, new ConvExperiment(config, data, dir).run().runs().size());
+    assertTrue(Files.readString(dir.resolve("cells/residual-20-seed7.json")).contains("\"run\""));
+  }
+
+  @Test
+  void theSectionSitsBetweenItsMarkersAndARerunReplacesIt() throws IOException {
+    Path readme = dir.resolve("README.md");
+    Files.writeString(readme, "# Plain versus residual, measured\n\ndense part\n");
+    RunRecord run = new RunRecord("plain", 20, 1, 1, List.of(0.2), List.of(0.25), 1, List.of(), 0.1,
+        List.of(10.0), List.of(0.3), List.of(0.35));
+    ConvResultsPage.write(readme, ConvResultsPage.section("first", List.of(run), List.of(), "v1"));
+    ConvResultsPage.write(readme, ConvResultsPage.section("second", List.of(run), List.of(), "v2"));
+    String text = Files.readString(readme);
+    assertTrue(text.startsWith("# Plain versus residual, measured\n\ndense part\n"), text);
+    assertEquals(1, text.split(ConvResultsPage.BEGIN, -1).length - 1, "one section");
+    assertTrue(text.contains("**Configuration.** second") && !text.contains("first"), text);
+    Figures.save(Figures.errorVersusIterations(List.of(run), "plain"), dir, "curves");
+    assertTrue(Files.readString(dir.resolve("curves.svg")).contains("<svg"));
+  }
+
+  @Test
+  void theVerdictJudgesThePapersShape() {
+    List<RunRecord> runs = List.of(
+        new RunRecord("plain", 20, 1, 1, List.of(0.10), List.of(0.1), 1, List.of(), 0),
+        new RunRecord("plain", 56, 1, 1, List.of(0.14), List.of(0.1), 1, List.of(), 0),
+        new RunRecord("residual", 20, 1, 1, List.of(0.09), List.of(0.1), 1, List.of(), 0),
+        new RunRecord("residual", 56, 1, 1, List.of(0.07), List.of(0.1), 1, List.of(), 0));
+    String verdict = ConvResultsPage.verdict(runs, List.of());
+    assertTrue(verdict.contains("Plain: the deepest (56 layers) is 4.00 points above the best: degradation shown"),
+        verdict);
+    assertTrue(verdict.contains("Residual: every depth at or below the 20-layer network's training error within"
+        + " the spread over seeds: yes"), verdict);
+  }
+}
