@@ -109,7 +109,8 @@ class DocsSnippetsTest {
     }
     int at = -1;
     for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).matches("  [\\w ]*\\b" + Pattern.quote(what) + "\\(.*")) {
+      // A declaration sits at the class's indentation; calls to it are indented further.
+      if (lines.get(i).matches("  [a-z][\\w<>\\[\\], ]* " + Pattern.quote(what) + "\\(.*")) {
         at = i;
         break;
       }
