@@ -2,6 +2,7 @@ package dev.shortcut.runtime.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +107,17 @@ class Cifar10Test {
     assertEquals("airplane", Cifar10.CLASS_NAMES.get(0));
     assertEquals("truck", Cifar10.CLASS_NAMES.get(9));
     assertEquals(Cifar10.CLASSES, Cifar10.CLASS_NAMES.size());
+  }
+
+  @Test
+  void recognizesTheBinaryLayoutButNotFashionMnistOrAnEmptyDirectory() throws IOException {
+    assertFalse(Cifar10.isDirectory(dir), "an empty directory");
+    assertFalse(Cifar10.isDirectory(dir.resolve("nowhere")), "a missing directory");
+    Files.write(dir.resolve("train-images-idx3-ubyte"), new byte[16]);
+    assertFalse(Cifar10.isDirectory(dir), "a Fashion-MNIST directory");
+    Path batches = writeStandardLayout(dir.resolve("cifar-10-batches-bin"));
+    assertTrue(Cifar10.isDirectory(batches), "the batches directory");
+    assertTrue(Cifar10.isDirectory(dir), "the directory it was extracted into");
   }
 
   @Test
