@@ -164,14 +164,17 @@ final class ConvExperiment {
         .listener(new TrainingListener() {
           @Override
           public boolean onEpochEnd(EpochMetrics m) {
-            trainError.add(Trainer.evaluate(net, train).error());
-            testError.add(1 - m.validationAccuracy());
+            // Between epochs the errors of subsets keep evaluation cheap; the last epoch's are
+            // those of the whole training and test sets, in evaluation mode.
+            boolean last = m.epoch() == config.epochs();
+            trainError.add(Trainer.evaluate(net, last ? train : train.head(config.curveTestImages())).error());
+            testError.add(last ? Trainer.evaluate(net, data.test()).error() : 1 - m.validationAccuracy());
             return true;
           }
         })
         .build();
     long t0 = System.nanoTime();
-    trainer.fit(net, train, data.test());
+    trainer.fit(net, train, curveTest);
     double seconds = (System.nanoTime() - t0) / 1e9;
     RunRecord r = new RunRecord(v.variantName(), v.layers(), config.epochs(), seed, trainError, testError, seconds,
         List.of(), seconds / totalSteps, curve.iterations, curve.trainError, curve.testError);
