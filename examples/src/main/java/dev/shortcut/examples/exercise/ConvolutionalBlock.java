@@ -6,6 +6,7 @@ import dev.shortcut.annotations.Layer;
 import dev.shortcut.annotations.ResidualBlock;
 import dev.shortcut.annotations.Shortcut;
 
+// tag::block[]
 /**
  * The exercise's convolutional block: the identity block's main path with the stride on its first
  * 1×1 convolution, and on the shortcut a 1×1 convolution with the same stride and batch
@@ -33,3 +34,4 @@ public class ConvolutionalBlock {
   @BatchNorm
   Layer bn3;
 }
+// end::block[]
