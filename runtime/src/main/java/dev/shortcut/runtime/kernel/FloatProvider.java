@@ -37,7 +37,8 @@ interface FloatProvider {
    * One Adam update over whole arrays: {@code g' = g + l2·p; m = β1 m + (1−β1) g';
    * v = β2 v + (1−β2) g'²; p = p·decay − stepSize · m / (√v / sqrtC2 + ε)}.
    */
-  void adam(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize, float sqrtC2,
+  void adam(float[] p, float[] g, float[] m, float[] v, float beta1, float oneMinusBeta1,
+      float beta2, float oneMinusBeta2, float stepSize, float sqrtC2,
       float epsilon, float decay, float l2);
 
   /**
@@ -45,7 +46,8 @@ interface FloatProvider {
    * parameter or moments would be NaN or infinite, or -1 when the whole update is finite. Must
    * compute exactly what {@link #adam} would store, so that a clean check means a clean update.
    */
-  int adamCheck(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize,
+  int adamCheck(float[] p, float[] g, float[] m, float[] v, float beta1, float oneMinusBeta1,
+      float beta2, float oneMinusBeta2, float stepSize,
       float sqrtC2, float epsilon, float decay, float l2);
 
   /**

@@ -282,18 +282,22 @@ public final class Kernels {
   }
 
   /** One Adam update over the whole parameter array; see the optimizer for the formula. */
-  public static void adamUpdate(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2,
+  public static void adamUpdate(float[] p, float[] g, float[] m, float[] v, float beta1,
+      float oneMinusBeta1, float beta2, float oneMinusBeta2,
       float stepSize, float sqrtC2, float epsilon, float decay, float l2) {
-    PROVIDER.adam(p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2);
+    PROVIDER.adam(p, g, m, v, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, sqrtC2,
+        epsilon, decay, l2);
   }
 
   /**
    * The Adam update above computed but not written: the index of the first parameter whose new
    * value or moments would be NaN or infinite, or -1 when the update may be applied.
    */
-  public static int adamCheck(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2,
+  public static int adamCheck(float[] p, float[] g, float[] m, float[] v, float beta1,
+      float oneMinusBeta1, float beta2, float oneMinusBeta2,
       float stepSize, float sqrtC2, float epsilon, float decay, float l2) {
-    return PROVIDER.adamCheck(p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2);
+    return PROVIDER.adamCheck(p, g, m, v, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize,
+        sqrtC2, epsilon, decay, l2);
   }
 
   /** The SGD update below computed but not written; as {@link #adamCheck}. */

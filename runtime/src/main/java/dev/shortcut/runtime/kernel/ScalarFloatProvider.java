@@ -74,15 +74,19 @@ final class ScalarFloatProvider implements FloatProvider {
   }
 
   @Override
-  public void adam(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize,
+  public void adam(float[] p, float[] g, float[] m, float[] v, float beta1, float oneMinusBeta1,
+      float beta2, float oneMinusBeta2, float stepSize,
       float sqrtC2, float epsilon, float decay, float l2) {
-    adam(0, p.length, p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2, true);
+    adam(0, p.length, p, g, m, v, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, sqrtC2,
+        epsilon, decay, l2, true);
   }
 
   @Override
-  public int adamCheck(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize,
+  public int adamCheck(float[] p, float[] g, float[] m, float[] v, float beta1,
+      float oneMinusBeta1, float beta2, float oneMinusBeta2, float stepSize,
       float sqrtC2, float epsilon, float decay, float l2) {
-    return adam(0, p.length, p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2, false);
+    return adam(0, p.length, p, g, m, v, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize,
+        sqrtC2, epsilon, decay, l2, false);
   }
 
   /**
@@ -90,12 +94,13 @@ final class ScalarFloatProvider implements FloatProvider {
    * {@code commit} false nothing is written; the result is the first element whose new parameter
    * or moments would not be finite, or -1.
    */
-  static int adam(int from, int to, float[] p, float[] g, float[] m, float[] v, float beta1, float beta2,
+  static int adam(int from, int to, float[] p, float[] g, float[] m, float[] v, float beta1,
+      float oneMinusBeta1, float beta2, float oneMinusBeta2,
       float stepSize, float sqrtC2, float epsilon, float decay, float l2, boolean commit) {
     for (int i = from; i < to; i++) {
       float grad = g[i] + l2 * p[i];
-      float mi = beta1 * m[i] + (1 - beta1) * grad;
-      float vi = beta2 * v[i] + (1 - beta2) * grad * grad;
+      float mi = beta1 * m[i] + oneMinusBeta1 * grad;
+      float vi = beta2 * v[i] + oneMinusBeta2 * grad * grad;
       float pi = p[i] * decay - stepSize * mi / ((float) Math.sqrt(vi) / sqrtC2 + epsilon);
       if (commit) {
         m[i] = mi;

@@ -513,25 +513,28 @@ final class VectorFloatProvider implements FloatProvider {
   }
 
   @Override
-  public void adam(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize,
+  public void adam(float[] p, float[] g, float[] m, float[] v, float beta1, float oneMinusBeta1,
+      float beta2, float oneMinusBeta2, float stepSize,
       float sqrtC2, float epsilon, float decay, float l2) {
     int n = p.length;
     int nv = S.loopBound(n);
     for (int i = 0; i < nv; i += L) {
       FloatVector pv = load(p, i);
       FloatVector grad = load(g, i).add(pv.mul(l2));
-      FloatVector mv = load(m, i).mul(beta1).add(grad.mul(1 - beta1));
-      FloatVector vv = load(v, i).mul(beta2).add(grad.mul(grad).mul(1 - beta2));
+      FloatVector mv = load(m, i).mul(beta1).add(grad.mul(oneMinusBeta1));
+      FloatVector vv = load(v, i).mul(beta2).add(grad.mul(grad).mul(oneMinusBeta2));
       mv.intoArray(m, i);
       vv.intoArray(v, i);
       FloatVector denominator = vv.sqrt().div(sqrtC2).add(epsilon);
       pv.mul(decay).sub(mv.mul(stepSize).div(denominator)).intoArray(p, i);
     }
-    ScalarFloatProvider.adam(nv, n, p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2, true);
+    ScalarFloatProvider.adam(nv, n, p, g, m, v, beta1, oneMinusBeta1, beta2, oneMinusBeta2,
+        stepSize, sqrtC2, epsilon, decay, l2, true);
   }
 
   @Override
-  public int adamCheck(float[] p, float[] g, float[] m, float[] v, float beta1, float beta2, float stepSize,
+  public int adamCheck(float[] p, float[] g, float[] m, float[] v, float beta1,
+      float oneMinusBeta1, float beta2, float oneMinusBeta2, float stepSize,
       float sqrtC2, float epsilon, float decay, float l2) {
     // The loop of adam() with its stores replaced by a finiteness test; kept as a separate method
     // so that the update's own loop stays exactly as it was.
@@ -540,8 +543,8 @@ final class VectorFloatProvider implements FloatProvider {
     for (int i = 0; i < nv; i += L) {
       FloatVector pv = load(p, i);
       FloatVector grad = load(g, i).add(pv.mul(l2));
-      FloatVector mv = load(m, i).mul(beta1).add(grad.mul(1 - beta1));
-      FloatVector vv = load(v, i).mul(beta2).add(grad.mul(grad).mul(1 - beta2));
+      FloatVector mv = load(m, i).mul(beta1).add(grad.mul(oneMinusBeta1));
+      FloatVector vv = load(v, i).mul(beta2).add(grad.mul(grad).mul(oneMinusBeta2));
       FloatVector denominator = vv.sqrt().div(sqrtC2).add(epsilon);
       FloatVector next = pv.mul(decay).sub(mv.mul(stepSize).div(denominator));
       VectorMask<Float> finite = next.test(VectorOperators.IS_FINITE)
@@ -550,7 +553,8 @@ final class VectorFloatProvider implements FloatProvider {
         return i + finite.not().firstTrue();
       }
     }
-    return ScalarFloatProvider.adam(nv, n, p, g, m, v, beta1, beta2, stepSize, sqrtC2, epsilon, decay, l2, false);
+    return ScalarFloatProvider.adam(nv, n, p, g, m, v, beta1, oneMinusBeta1, beta2, oneMinusBeta2,
+        stepSize, sqrtC2, epsilon, decay, l2, false);
   }
 
   @Override

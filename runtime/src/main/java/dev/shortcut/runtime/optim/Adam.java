@@ -76,8 +76,9 @@ public final class Adam extends Optimizer {
     double c2 = 1 - Math.pow(beta2, t);
     float decay = decoupled ? (float) (1 - rate * weightDecay()) : 1f;
     float l2 = decoupled ? 0f : (float) weightDecay();
-    Kernels.adamUpdate(p, g, state[0], state[1], (float) beta1, (float) beta2, (float) (rate / c1),
-        (float) Math.sqrt(c2), (float) epsilon, decay, l2);
+    // 1 − β in double, rounded once, as PyTorch does: 1 − (float) 0.999 is 1.3e-5 off 0.001.
+    Kernels.adamUpdate(p, g, state[0], state[1], (float) beta1, (float) (1 - beta1), (float) beta2,
+        (float) (1 - beta2), (float) (rate / c1), (float) Math.sqrt(c2), (float) epsilon, decay, l2);
   }
 
   @Override
@@ -86,8 +87,8 @@ public final class Adam extends Optimizer {
     double c2 = 1 - Math.pow(beta2, t);
     float decay = decoupled ? (float) (1 - rate * weightDecay()) : 1f;
     float l2 = decoupled ? 0f : (float) weightDecay();
-    return Kernels.adamCheck(p, g, state[0], state[1], (float) beta1, (float) beta2, (float) (rate / c1),
-        (float) Math.sqrt(c2), (float) epsilon, decay, l2);
+    return Kernels.adamCheck(p, g, state[0], state[1], (float) beta1, (float) (1 - beta1), (float) beta2,
+        (float) (1 - beta2), (float) (rate / c1), (float) Math.sqrt(c2), (float) epsilon, decay, l2);
   }
 
   @Override

@@ -271,8 +271,8 @@ class KernelsTest {
       }
       float[][] fast = {p.clone(), m.clone(), v.clone()};
       float[][] ref = {p.clone(), m.clone(), v.clone()};
-      Kernels.adamUpdate(fast[0], g, fast[1], fast[2], 0.9f, 0.999f, 0.01f, 0.05f, 1e-8f, 0.999f, 0.01f);
-      scalar.adam(ref[0], g, ref[1], ref[2], 0.9f, 0.999f, 0.01f, 0.05f, 1e-8f, 0.999f, 0.01f);
+      Kernels.adamUpdate(fast[0], g, fast[1], fast[2], 0.9f, 0.1f, 0.999f, 0.001f, 0.01f, 0.05f, 1e-8f, 0.999f, 0.01f);
+      scalar.adam(ref[0], g, ref[1], ref[2], 0.9f, 0.1f, 0.999f, 0.001f, 0.01f, 0.05f, 1e-8f, 0.999f, 0.01f);
       for (int k = 0; k < 3; k++) {
         assertArrayEquals(ref[k], fast[k], 1e-6f, "adam n=" + n);
       }
@@ -423,10 +423,10 @@ class KernelsTest {
       boolean nesterov = r.nextBoolean();
       for (FloatProvider provider : new FloatProvider[] {vector, scalar}) {
         float[][] adam = {p.clone(), m.clone(), v.clone()};
-        int predicted = provider.adamCheck(adam[0], g, adam[1], adam[2], 0.9f, 0.999f, lr, 0.05f, 1e-8f, 0.999f,
+        int predicted = provider.adamCheck(adam[0], g, adam[1], adam[2], 0.9f, 0.1f, 0.999f, 0.001f, lr, 0.05f, 1e-8f, 0.999f,
             0.01f);
         assertArrayEquals(p, adam[0], "a check writes nothing");
-        provider.adam(adam[0], g, adam[1], adam[2], 0.9f, 0.999f, lr, 0.05f, 1e-8f, 0.999f, 0.01f);
+        provider.adam(adam[0], g, adam[1], adam[2], 0.9f, 0.1f, 0.999f, 0.001f, lr, 0.05f, 1e-8f, 0.999f, 0.01f);
         assertEquals(firstBroken(adam[0], adam[1], adam[2]), predicted, provider.name() + " adam, n=" + n);
 
         float[] sp = p.clone();

@@ -179,6 +179,18 @@ class OptimizerTest {
   }
 
   @Test
+  void adamsMomentCoefficientsAreTheFloatsOfOneMinusBeta() {
+    // PyTorch computes 1 − β in double and rounds it once; 1 − (float) 0.999 is 0.00099998713,
+    // which put every second moment 1.3e-5 off PyTorch's after the first step.
+    TinyResidualNetwork net = new TinyResidualNetwork(2, 3, 2, 1, 0);
+    Arrays.fill(net.gradients(), 1f);
+    Adam adam = Adam.withLearningRate(0.01);
+    assertTrue(adam.step(net, adam.learningRate()));
+    assertEquals((float) 0.1, adam.floatState(net)[0][0]);
+    assertEquals((float) 0.001, adam.floatState(net)[1][0]);
+  }
+
+  @Test
   void anUpdateThatWouldOverflowIsNotApplied() {
     // One huge gradient: Adam's second moment g² overflows a float, SGD at a huge rate overflows
     // the weight. The step is refused whole: parameters, state and step count as they were.
