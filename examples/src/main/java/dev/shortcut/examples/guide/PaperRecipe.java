@@ -59,12 +59,16 @@ public final class PaperRecipe {
     return result;
   }
 
-  /** Issue 10's acceptance run: {@code PaperRecipe [epochs] [data dir] [threads] [seed]}. */
+  /**
+   * Issue 10's acceptance run: {@code PaperRecipe [epochs] [data dir] [threads] [seed] [images]},
+   * where {@code images} keeps the first that many training images (0, the default: all).
+   */
   public static void main(String[] args) {
     int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     Path dir = args.length > 1 ? Path.of(args[1]) : FashionMnist.DEFAULT_DIR;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     long seed = args.length > 3 ? Long.parseLong(args[3]) : 1L;
+    int images = args.length > 4 ? Integer.parseInt(args[4]) : 0;
     FashionMnist.Splits padded;
     try {
       // tag::load[]
@@ -74,6 +78,9 @@ public final class PaperRecipe {
       System.err.println(e.getMessage());
       System.exit(2);
       return;
+    }
+    if (images > 0) {
+      padded = new FashionMnist.Splits(padded.train().head(images), padded.test());
     }
     long start = System.nanoTime();
     Evaluation e = train(padded, epochs, seed, Kernels.withThreads(threads));
