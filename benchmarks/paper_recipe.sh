@@ -21,8 +21,13 @@ mvn -B -q -ntp -pl examples dependency:build-classpath -Dmdep.outputFile=target/
 out=benchmarks/results
 mkdir -p "$out"
 
+# The run takes its own copy of the classes and jars, so a rebuild meanwhile cannot change them.
+run=benchmarks/target/paper-recipe-run
+rm -rf "$run" && mkdir -p "$run/lib"
+cp -r examples/target/classes "$run/classes"
+tr ':' '\n' < examples/target/classpath.txt | xargs -I{} cp {} "$run/lib/"
 shortcut() {
-  java --add-modules jdk.incubator.vector -cp "examples/target/classes:$(cat examples/target/classpath.txt)" \
+  java --add-modules jdk.incubator.vector -cp "$run/classes:$run/lib/*" \
     dev.shortcut.examples.guide.PaperRecipe "$epochs" "$data" "$threads" 1 > "$out/paper_recipe_shortcut.log" 2>&1
 }
 pytorch() {
