@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# The main job: on a fresh machine, installs what is missing, builds Shortcut, and reproduces the
-# lecture on Fashion-MNIST: plain versus residual networks across depth, plus a 1,002-layer pair.
-# Writes results/degradation.json, results/*.png|svg, results/README.md and the checkpoints.
+# The main job: on a fresh machine, installs what is missing, builds Shortcut, and reproduces
+#  1. the lecture on Fashion-MNIST: plain versus residual dense networks across depth, plus a
+#     1,002-layer pair (results/degradation.json, results/*.png|svg, results/checkpoints/);
+#  2. the paper's experiment: plain-20…56 against ResNet-20…110 with the paper's recipe, plus a
+#     1,202-layer pair (results/conv/: degradation.json, figures, checkpoints, cells/),
+# and writes results/README.md.
 #
-#   ./reproduce.sh           quick version (under 10 minutes on 2 cores)
-#   ./reproduce.sh --full    three seeds, more epochs (see README for its time)
-#   ./reproduce.sh --data DIR   Fashion-MNIST IDX files somewhere else
+#   ./reproduce.sh              quick version (under 10 minutes on 2 cores; the convolutional part
+#                               on a subset of the images, two depths a side)
+#   ./reproduce.sh --full       the whole experiment (see README for its time); finished cells of an
+#                               interrupted run are reused
+#   ./reproduce.sh --data DIR   Fashion-MNIST IDX files somewhere else, or CIFAR-10's binary version
+#                               (cifar-10-batches-bin): then only the convolutional part runs
+#   ./reproduce.sh --only dense|conv   one part
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -33,6 +40,11 @@ echo "Building Shortcut ..."
 mvn -B -q -ntp install -DskipTests
 mvn -B -q -ntp -pl examples dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
 
-exec java --add-modules jdk.incubator.vector -Djava.awt.headless=true -Xss16m \
-  -cp "examples/target/classes:$(cat examples/target/classpath.txt)" \
+# The run takes its own copy of the classes and jars: a rebuild meanwhile cannot change them.
+run=examples/target/reproduce-run
+rm -rf "$run" && mkdir -p "$run/lib"
+cp -r examples/target/classes "$run/classes"
+tr ':' '\n' < examples/target/classpath.txt | xargs -I{} cp {} "$run/lib/"
+exec java --add-modules jdk.incubator.vector -Djava.awt.headless=true -Xss16m -XX:MaxRAMPercentage=70 \
+  -cp "$run/classes:$run/lib/*" \
   dev.shortcut.examples.experiment.Reproduce "$@"
