@@ -46,10 +46,11 @@ final class ConvExperiment {
    * @param plainDepths depths of the plain networks trained; residual ones in {@code residualDepths}
    * @param curvePoints evaluations per run for the curves, at regular iterations
    * @param deepSteps steps of each 1,202-layer network, none when 0
+   * @param deepEvalImages training and test images each 1,202-layer network is evaluated on
    */
   record Config(String label, int trainImages, int epochs, int batch, List<Integer> plainDepths,
       List<Integer> residualDepths, List<Long> seeds, int curvePoints, int curveTestImages, int deepSteps,
-      int deepBatch, int threads) {
+      int deepBatch, int deepEvalImages, int threads) {
 
     /** What a cell's result depends on: a finished cell is reused only under the same signature. */
     String signature(String data) {
@@ -61,13 +62,13 @@ final class ConvExperiment {
   /** The quick run: a subset of images, two depths a side, one seed. */
   static Config quick(int threads) {
     return new Config("quick", 6_000, 3, 128, List.of(20, 32), List.of(20, 32), List.of(1L), 12, 1_000, 12, 16,
-        threads);
+        256, threads);
   }
 
   /** The full run: the paper's depths, two seeds, all images. */
   static Config full(int threads) {
     return new Config("full", 0, 6, 128, List.of(20, 32, 44, 56), List.of(20, 32, 44, 56, 110), List.of(1L, 2L), 30,
-        2_000, 60, 32, threads);
+        2_000, 60, 32, 1_000, threads);
   }
 
   /**
@@ -191,13 +192,13 @@ final class ConvExperiment {
 
   /**
    * A 1,202-layer network for a bounded number of steps: the paper's warm-up rate 0.01 throughout,
-   * its loss logged every few steps, then its error on a thousand training and test images.
+   * its loss logged every few steps, then its error on {@code deepEvalImages} training and test images.
    */
   private RunRecord deepCell(NetworkVariant v, long seed, Dataset train) throws IOException {
     String id = v.variantName() + "-" + v.layers() + "-seed" + seed;
     Path file = out.resolve("cells").resolve(id + ".json");
-    String signature = config.signature(data.name()) + String.format(Locale.ROOT, " deep=%d/%d",
-        config.deepSteps(), config.deepBatch());
+    String signature = config.signature(data.name()) + String.format(Locale.ROOT, " deep=%d/%d/%d",
+        config.deepSteps(), config.deepBatch(), config.deepEvalImages());
     RunRecord done = CellFiles.read(file, signature);
     if (done != null) {
       System.out.printf(Locale.ROOT, "  %-9s %4d layers: done before (%s)%n", v.variantName(), v.layers(), file);
@@ -228,16 +229,16 @@ final class ConvExperiment {
     long t0 = System.nanoTime();
     long steps = trainer.fit(net, train, null).steps();
     double seconds = (System.nanoTime() - t0) / 1e9;
-    Evaluation trainEval = Trainer.evaluate(net, train.head(1_000));
-    Evaluation testEval = Trainer.evaluate(net, data.test().head(1_000));
+    Evaluation trainEval = Trainer.evaluate(net, train.head(config.deepEvalImages()));
+    Evaluation testEval = Trainer.evaluate(net, data.test().head(config.deepEvalImages()));
     RunRecord r = new RunRecord(v.variantName(), v.layers(), epochs, seed, List.of(trainEval.error()),
         List.of(testEval.error()), seconds, logged, seconds / steps, List.of(), List.of(), List.of());
     Checkpoints.save(net, null, out.resolve("checkpoints").resolve(v.variantName() + "-" + v.layers()
         + ".safetensors"), Map.of("seed", Long.toString(seed), "steps", Long.toString(steps), "data", data.name()));
     CellFiles.write(file, signature, r);
-    System.out.printf(Locale.ROOT, "  %-9s %4d layers: loss %.3f → %.3f over %d steps, error on 1,000 training"
+    System.out.printf(Locale.ROOT, "  %-9s %4d layers: loss %.3f → %.3f over %d steps, error on %,d training"
             + " images %.1f%%, %.1f s per step%n", v.variantName(), v.layers(), logged.get(0),
-        logged.get(logged.size() - 1), steps, 100 * trainEval.error(), seconds / steps);
+        logged.get(logged.size() - 1), steps, config.deepEvalImages(), 100 * trainEval.error(), seconds / steps);
     return r;
   }
 

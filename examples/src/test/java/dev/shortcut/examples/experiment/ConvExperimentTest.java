@@ -40,7 +40,7 @@ class ConvExperimentTest {
   @Test
   void theSweepTrainsWritesItsCellsAndARerunReusesThem() throws IOException {
     ConvExperiment.Config config = new ConvExperiment.Config("test", 48, 1, 16, List.of(20), List.of(20), List.of(7L),
-        2, 16, 0, 2, 1);
+        2, 16, 0, 2, 16, 1);
     ConvExperiment.Data data = new ConvExperiment.Data("quadrants", images(48, 1), images(16, 2),
         FashionFamily.variants(), List.of());
     ConvExperiment.Results first = new ConvExperiment(config, data, dir).run();
@@ -58,7 +58,7 @@ class ConvExperimentTest {
     assertEquals(before, Files.getLastModifiedTime(dir.resolve("cells/plain-20-seed7.json")).toMillis());
 
     ConvExperiment.Config longer = new ConvExperiment.Config("test", 48, 2, 16, List.of(20), List.of(20),
-        List.of(7L), 2, 16, 0, 2, 1);
+        List.of(7L), 2, 16, 0, 2, 16, 1);
     ConvExperiment.Results retrained = new ConvExperiment(longer, data, dir).run();
     assertEquals(2, retrained.runs().get(0).trainError().size(), "another configuration trains again");
   }
@@ -68,7 +68,7 @@ class ConvExperimentTest {
     Files.createDirectories(dir.resolve("cells"));
     Files.writeString(dir.resolve("cells/residual-20-seed7.json"), "{\"signature\": ");
     ConvExperiment.Config config = new ConvExperiment.Config("test", 32, 1, 16, List.of(), List.of(20), List.of(7L),
-        1, 16, 0, 2, 1);
+        1, 16, 0, 2, 16, 1);
     ConvExperiment.Data data = new ConvExperiment.Data("quadrants", images(32, 1), images(16, 2),
         FashionFamily.variants(), List.of());
     assertEquals(1, new ConvExperiment(config, data, dir).run().runs().size());
