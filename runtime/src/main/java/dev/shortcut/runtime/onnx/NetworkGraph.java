@@ -270,6 +270,12 @@ final class NetworkGraph {
       case TANH -> op = "Tanh";
       case SIGMOID -> op = "Sigmoid";
       case LEAKY_RELU -> {
+        if (type == DataType.DOUBLE) {
+          // LeakyRelu's alpha is a float attribute, 0.01 rounded to float: max(z, 0.01 z) keeps the double slope.
+          String slope = constant(layer, "slope", OnnxModel.Tensor.ofDouble(layer + "/slope", Activation.LEAKY_SLOPE));
+          String scaled = node(layer, "Mul", List.of(z.name(), slope));
+          return new Value(node(layer, "Max", List.of(z.name(), scaled)), z.shape(), z.spatial());
+        }
         op = "LeakyRelu";
         attributes.add(new FloatAttribute("alpha", (float) Activation.LEAKY_SLOPE));
       }
@@ -331,9 +337,14 @@ final class NetworkGraph {
 
   /** An {@code INT64} constant (shapes, pads, slice bounds), as a {@code Constant} node. */
   private String constant(String scope, String what, long... values) {
+    return constant(scope, what, OnnxModel.Tensor.ofLongs(scope + "/" + what, values));
+  }
+
+  /** A {@code Constant} node holding {@code value}: constants stay out of the initializers, which are the weights. */
+  private String constant(String scope, String what, OnnxModel.Tensor value) {
     String name = unique(scope + "/" + what);
     model.node(new Node(name, "Constant", List.of(), List.of(name),
-        List.of(new TensorAttribute("value", OnnxModel.Tensor.ofLongs(name, values)))));
+        List.of(new TensorAttribute("value", new OnnxModel.Tensor(name, value.type(), value.dims(), value.raw())))));
     return name;
   }
 

@@ -124,6 +124,12 @@ final class OnnxModel {
       Objects.requireNonNull(type, "type");
     }
 
+    /** A {@code DOUBLE} scalar (shape {@code []}). */
+    static Tensor ofDouble(String name, double value) {
+      byte[] raw = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(value).array();
+      return new Tensor(name, DataType.DOUBLE, new long[0], raw);
+    }
+
     /** An {@code INT64} tensor of shape {@code [values.length]}. */
     static Tensor ofLongs(String name, long... values) {
       ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
