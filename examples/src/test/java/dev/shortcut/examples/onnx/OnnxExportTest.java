@@ -81,6 +81,11 @@ class OnnxExportTest {
   }
 
   @Test
+  void aMapOutputKeepsShortcutsChannelLastOrder() throws Exception {
+    checkRandomized(new ResidualOnnxMapHead(4, 10), 4, FLOAT_TOLERANCE);
+  }
+
+  @Test
   void doubleNetworksExportAsFloat64() throws Exception {
     checkRandomized(new ResidualOnnxDouble(3, 8), 3, DOUBLE_TOLERANCE);
     checkRandomized(new PlainOnnxDouble(3, 9), 3, DOUBLE_TOLERANCE);
