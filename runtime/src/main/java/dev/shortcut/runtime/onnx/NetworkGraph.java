@@ -86,15 +86,15 @@ final class NetworkGraph {
     Value current = input();
     Map<Block, Value> blockInputs = new IdentityHashMap<>();
     List<Layer> layers = arch.layers();
+    List<Block> blocks = arch.blocks();
     for (int i = 0; i < layers.size(); i++) {
-      for (Block b : arch.blocks()) {
+      for (Block b : blocks) {
         if (b.firstLayer() == i) {
           blockInputs.put(b, current);
         }
       }
       Layer l = layers.get(i);
       Value z = layer(l, current);
-      List<Block> blocks = arch.blocks();
       for (int k = blocks.size() - 1; k >= 0; k--) { // inner blocks before the blocks around them
         Block b = blocks.get(k);
         if (b.lastLayer() == i && b.shortcut() != ShortcutKind.NONE) {
@@ -117,7 +117,7 @@ final class NetworkGraph {
       ParameterTable.Parameter largest = arch.parameters().all().stream()
           .max((a, b) -> Integer.compare(a.size(), b.size())).orElseThrow();
       throw new IllegalArgumentException(arch.name() + ": its weights take " + bytes + " bytes as "
-          + type.name().toLowerCase() + ", more than the 2 GiB one ONNX file can hold (the largest tensor is "
+          + (type == DataType.DOUBLE ? "float64" : "float32") + ", more than the 2 GiB one ONNX file can hold (the largest tensor is "
           + largest.name() + " " + largest.shapeString() + "); such a model needs ONNX's external-data format, "
           + "which this export does not write");
     }
