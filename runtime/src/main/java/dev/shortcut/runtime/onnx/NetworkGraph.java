@@ -272,7 +272,7 @@ final class NetworkGraph {
       case LEAKY_RELU -> {
         if (type == DataType.DOUBLE) {
           // LeakyRelu's alpha is a float attribute, 0.01 rounded to float: max(z, 0.01 z) keeps the double slope.
-          String slope = constant(layer, "slope", OnnxModel.Tensor.ofDouble(layer + "/slope", Activation.LEAKY_SLOPE));
+          String slope = doubleScalar(layer, "slope", Activation.LEAKY_SLOPE);
           String scaled = node(layer, "Mul", List.of(z.name(), slope));
           return new Value(node(layer, "Max", List.of(z.name(), scaled)), z.shape(), z.spatial());
         }
@@ -335,17 +335,21 @@ final class NetworkGraph {
     return name;
   }
 
-  /** An {@code INT64} constant (shapes, pads, slice bounds), as a {@code Constant} node. */
+  /** An {@code INT64} constant (shapes, pads, slice bounds). */
   private String constant(String scope, String what, long... values) {
-    return constant(scope, what, OnnxModel.Tensor.ofLongs(scope + "/" + what, values));
+    return constant(OnnxModel.Tensor.ofLongs(unique(scope + "/" + what), values));
   }
 
-  /** A {@code Constant} node holding {@code value}: constants stay out of the initializers, which are the weights. */
-  private String constant(String scope, String what, OnnxModel.Tensor value) {
-    String name = unique(scope + "/" + what);
-    model.node(new Node(name, "Constant", List.of(), List.of(name),
-        List.of(new TensorAttribute("value", new OnnxModel.Tensor(name, value.type(), value.dims(), value.raw())))));
-    return name;
+  /** A {@code DOUBLE} scalar constant. */
+  private String doubleScalar(String scope, String what, double value) {
+    return constant(OnnxModel.Tensor.ofDouble(unique(scope + "/" + what), value));
+  }
+
+  /** A {@code Constant} node: constants stay out of the initializers, which are the weights. */
+  private String constant(OnnxModel.Tensor value) {
+    model.node(new Node(value.name(), "Constant", List.of(), List.of(value.name()),
+        List.of(new TensorAttribute("value", value))));
+    return value.name();
   }
 
   private String unique(String name) {
