@@ -30,8 +30,16 @@ import java.util.SplittableRandom;
 final class OnnxRuntimeCheck {
   private OnnxRuntimeCheck() {}
 
-  /** One comparison: Shortcut's output, the model's, and their relative difference. */
-  record Comparison(double[] shortcut, double[] onnx, double relativeDifference) {}
+  /**
+   * One comparison: Shortcut's output, the model's, their relative difference, and the element
+   * where they differ most.
+   */
+  record Comparison(double[] shortcut, double[] onnx, double relativeDifference, int worst) {
+    /** The element that differs most, for a failure message. */
+    String worstElement() {
+      return "element " + worst + ": Shortcut " + shortcut[worst] + ", ONNX " + onnx[worst];
+    }
+  }
 
   /**
    * Gives every parameter a value that shows in the output: batch-normalization scales in
@@ -104,11 +112,15 @@ final class OnnxRuntimeCheck {
     double[] actual = runOnnx(model, arch, arrays.input(), batch);
     double difference = 0;
     double scale = 0;
+    int worst = 0;
     for (int i = 0; i < expected.length; i++) {
-      difference = Math.max(difference, Math.abs(actual[i] - expected[i]));
+      if (Math.abs(actual[i] - expected[i]) > difference) {
+        difference = Math.abs(actual[i] - expected[i]);
+        worst = i;
+      }
       scale = Math.max(scale, Math.abs(expected[i]));
     }
-    return new Comparison(expected, actual, difference / scale);
+    return new Comparison(expected, actual, difference / scale, worst);
   }
 
   /** The model's output for Shortcut's input rows {@code [0, batch)}, flattened row by row. */

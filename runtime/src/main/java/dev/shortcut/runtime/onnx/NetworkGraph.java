@@ -117,8 +117,8 @@ final class NetworkGraph {
       ParameterTable.Parameter largest = arch.parameters().all().stream()
           .max((a, b) -> Integer.compare(a.size(), b.size())).orElseThrow();
       throw new IllegalArgumentException(arch.name() + ": its weights take " + bytes + " bytes as "
-          + (type == DataType.DOUBLE ? "float64" : "float32") + ", more than the 2 GiB one ONNX file can hold (the largest tensor is "
-          + largest.name() + " " + largest.shapeString() + "); such a model needs ONNX's external-data format, "
+          + (type == DataType.DOUBLE ? "float64" : "float32") + ", more than the 2 GiB one ONNX file can hold "
+          + "(the largest tensor is " + largest.name() + " " + largest.shapeString() + "); such a model needs ONNX's external-data format, "
           + "which this export does not write");
     }
   }

@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * writes its ONNX model.
  *
  * <pre>
- * java -cp &lt;class path&gt; dev.shortcut.runtime.onnx.OnnxExport &lt;network class&gt; &lt;checkpoint.safetensors&gt; &lt;model.onnx&gt;
+ * java -cp &lt;class path&gt; dev.shortcut.runtime.onnx.OnnxExport \
+ *     &lt;network class&gt; &lt;checkpoint.safetensors&gt; &lt;model.onnx&gt;
  * </pre>
  *
  * <p>The class path holds the runtime and the generated class, which is named in full ({@code
