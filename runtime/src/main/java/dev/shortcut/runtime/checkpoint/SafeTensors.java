@@ -208,7 +208,15 @@ public final class SafeTensors {
    * own and leaves the previous checkpoint as it was.
    */
   public static void write(Path file, List<Tensor> tensors, Map<String, String> metadata) throws IOException {
-    writeAtomically(file, encode(tensors, metadata), tmp -> FileChannel.open(tmp,
+    writeBytes(file, encode(tensors, metadata));
+  }
+
+  /**
+   * Writes already encoded bytes atomically, as {@link #write} does: the ONNX export writes its
+   * models this way too.
+   */
+  public static void writeBytes(Path file, byte[] bytes) throws CheckpointException {
+    writeAtomically(file, bytes, tmp -> FileChannel.open(tmp,
         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
   }
 
@@ -252,7 +260,7 @@ public final class SafeTensors {
       } catch (IOException ignored) {
         // the save already failed; the next save removes the leftover
       }
-      throw new CheckpointException(file, "cannot save (" + reason(e) + "); the previous checkpoint, if any, "
+      throw new CheckpointException(file, "cannot save (" + reason(e) + "); the previous file, if any, "
           + "is unchanged", e);
     }
     syncDirectory(dir);
