@@ -19,7 +19,9 @@ import java.util.Locale;
  *   <li>for the paper's ResNet-20 ({@code resnet20}) and torchvision's ResNet-18 and ResNet-50
  *       ({@code resnet18}, {@code resnet50}), each as the examples declare it: a checkpoint of a
  *       state with every batch normalization's γ, β and running statistics drawn at random, a batch
- *       (NHWC, as Shortcut holds it), and Shortcut's results on it (see {@link TrainingStep});
+ *       (NHWC, as Shortcut holds it), and Shortcut's results on it (see {@link TrainingStep}), and
+ *       the same from a double-precision twin of ResNet-20 ({@link DoubleTwins}; of ResNet-50 too
+ *       with {@code --resnet50-double}, which takes minutes: Shortcut's double kernels are scalar);
  *   <li>for the state dicts that {@code torch_check.py states} wrote from torchvision's own
  *       {@code resnet18()} and {@code resnet50()} ({@code torchvision_resnet18}, …): the
  *       evaluation-mode logits of Shortcut's network after {@code Checkpoints.load} of that file.
@@ -27,7 +29,7 @@ import java.util.Locale;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
- *     dev.shortcut.benchmarks.torch.TorchCheck DIR
+ *     dev.shortcut.benchmarks.torch.TorchCheck DIR [--resnet50-double]
  * </pre>
  */
 public final class TorchCheck {
@@ -41,8 +43,9 @@ public final class TorchCheck {
   private TorchCheck() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 1) {
-      System.err.println("usage: TorchCheck DIR   (run by benchmarks/torch_check.sh)");
+    boolean resnet50Double = args.length == 2 && args[1].equals("--resnet50-double");
+    if (args.length != 1 && !resnet50Double) {
+      System.err.println("usage: TorchCheck DIR [--resnet50-double]   (run by benchmarks/torch_check.sh)");
       System.exit(2);
     }
     Path dir = Path.of(args[0]);
@@ -50,11 +53,11 @@ public final class TorchCheck {
     Kernels kernels = Kernels.withThreads(Runtime.getRuntime().availableProcessors());
 
     run("resnet20", () -> TrainingStep.write(dir, "resnet20", new ResidualCifar20(CIFAR_BATCH, SEED, kernels),
-        CIFAR_BATCH, SEED));
+        new ResidualCifarDouble(CIFAR_BATCH, SEED, kernels), CIFAR_BATCH, SEED));
     run("resnet18", () -> TrainingStep.write(dir, "resnet18", new ResidualResNet18(IMAGENET_BATCH, SEED, kernels),
-        IMAGENET_BATCH, SEED));
+        null, IMAGENET_BATCH, SEED));
     run("resnet50", () -> TrainingStep.write(dir, "resnet50", new ResidualResNet50(IMAGENET_BATCH, SEED, kernels),
-        IMAGENET_BATCH, SEED));
+        resnet50Double ? new ResidualResNet50Double(IMAGENET_BATCH, SEED, kernels) : null, IMAGENET_BATCH, SEED));
 
     FloatNetwork resnet18 = new ResidualResNet18(IMAGENET_BATCH, SEED, kernels);
     run("torchvision_resnet18", () -> TrainingStep.evaluateLoaded(dir, "torchvision_resnet18", resnet18));
