@@ -226,11 +226,12 @@ def states(directory):
 TOLERANCE = {
     "logits": 1e-4,
     "loss": 1e-4,
-    "gradients": 1e-3,
-    "input gradient": 1e-3,
     "running statistics": 1e-4,
     "float64": 1e-10,
 }
+# Parameter and input gradients, per network: ResNet-50's batch of 2 leaves its last batch
+# normalizations 98 values per channel, mostly two per-sample levels, and float32 loses more there.
+GRADIENT_TOLERANCE = {"resnet20": 1e-4, "resnet18": 1e-4, "resnet50": 1e-3}
 # A float32 ReLU decision may differ from float64's only at a tie: |z| <= TIE * max |z| over its
 # layer (measured: up to 4e-5 in ResNet-50, PyTorch's float32 alike; values a float32 rounding of
 # the block's larger terms can move across zero).
@@ -359,9 +360,13 @@ def fmt(v):
     return f"{v:.1e}"
 
 
-def read(directory, name):
+def read(directory, name, required=True):
     path = os.path.join(directory, name)
-    return read_safetensors(path)[0] if os.path.exists(path) else None
+    if not os.path.exists(path):
+        if required:
+            raise FileNotFoundError(f"{path} is missing: TorchCheck writes it (run benchmarks/torch_check.sh)")
+        return None
+    return read_safetensors(path)[0]
 
 
 def check_training(directory, name, table):
@@ -389,7 +394,7 @@ def check_training(directory, name, table):
     our_masks = [nchw(ours[k]).bool() for k in sorted(k for k in ours if k.startswith("relu."))]
     single_masks = [mask for _, mask in single_calls]
     ours_ties, single_ties = decisions(calls, our_masks), decisions(calls, single_masks)
-    table.add(name, "ReLU decisions unlike float64's (n; |z|/max)", len(calls), ours_ties, single_ties, TIE)
+    table.add(name, "ReLU decisions unlike float64's (n; z/max)", len(calls), ours_ties, single_ties, TIE)
     our_reference = along(name, state, x, labels, calls, our_masks) or reference
     single_reference = along(name, state, x, labels, calls, single_masks) or reference
     grads = {n: ours["grad." + n] for n in reference["grad"]}
@@ -398,10 +403,10 @@ def check_training(directory, name, table):
         raise ValueError(f"{name}: gradients on one side only: {sorted(missing)}")
     g_abs, g_rel, where = group_difference(grads, our_reference["grad"])
     table.add(name, "parameter gradients", len(grads), (g_abs, g_rel),
-              group_difference(single["grad"], single_reference["grad"])[:2], TOLERANCE["gradients"], where)
+              group_difference(single["grad"], single_reference["grad"])[:2], GRADIENT_TOLERANCE[name], where)
     table.add(name, "input gradient", 1, difference(nchw(ours["train.input_grad"]), our_reference["train.input_grad"]),
               difference(single["train.input_grad"], single_reference["train.input_grad"]),
-              TOLERANCE["input gradient"])
+              GRADIENT_TOLERANCE[name])
 
     for suffix in ("running_mean", "running_var"):
         ref = {n: b for n, b in reference["buffers"].items() if n.endswith(suffix)}
@@ -414,7 +419,7 @@ def check_training(directory, name, table):
               exact=True)
     both("eval logits after the step", "eval_after.logits", TOLERANCE["logits"])
 
-    twin = read(directory, f"{name}.shortcut64.safetensors")
+    twin = read(directory, f"{name}.shortcut64.safetensors", required=False)
     if twin is not None:
         check_twin(name, twin, read(directory, f"{name}.after64.safetensors"), reference, table)
     print(f"  pytorch   {name:<22} {time.time() - start:5.1f} s", flush=True)
@@ -469,12 +474,36 @@ def markdown(table, env):
     lines = [
         "# Shortcut against PyTorch on the same weights",
         "",
-        "Written by `benchmarks/torch_check.sh` (see benchmarks/README.md). " + env + ".",
+        "Written by `benchmarks/torch_check.sh` (see benchmarks/README.md): " + env + ".",
         "",
-        "Each quantity is compared with the same network evaluated by PyTorch in float64: *abs* is the",
-        "largest absolute difference, *rel* that divided by the largest magnitude of the float64 value",
-        "(for a group of tensors, the worst tensor's; it is named). PyTorch's own float32 run is",
-        "measured the same way, for scale. A check passes when Shortcut's *rel* is at most the tolerance.",
+        "**What runs.** `resnet20` is the paper's ResNet-20 (`ResidualCifar20` of",
+        "`examples/.../paper/CifarResNets`; in PyTorch, akamaster's `resnet.py` with its option-A",
+        "shortcut), on a batch of 8 × 3 × 32 × 32; `resnet18` and `resnet50` are torchvision's",
+        "(`ResidualResNet18` / `ResidualResNet50` of `examples/.../torchvision`; in PyTorch,",
+        "`torchvision.models.resnet18()` / `resnet50()`), on 2 × 3 × 224 × 224. Shortcut's network",
+        "starts from its own initialization with every batch normalization's γ, β, running statistics",
+        "and count, and every bias, drawn at random; its checkpoint (`Checkpoints.save`) is loaded",
+        "into PyTorch with `load_state_dict(strict=True)`; the batch is N(0, 1) noise, NHWC on",
+        "Shortcut's side and NCHW in PyTorch. Then: evaluation-mode logits; one training-mode",
+        "forward and backward of the mean cross-entropy (batch statistics): logits, loss, every",
+        "parameter gradient, the input gradient, the running statistics and `num_batches_tracked`",
+        "after it; evaluation-mode logits again. `torchvision_resnet18/50`: the reverse, a",
+        "torchvision model's state dict (random batch-normalization state too), written by Python,",
+        "loaded by `Checkpoints.load`, evaluation-mode logits.",
+        "",
+        "**How it is judged.** Each quantity is compared with the same network evaluated by PyTorch",
+        "in float64: *abs* is the largest absolute difference, *rel* that divided by the largest",
+        "magnitude of the float64 value (for a group of tensors, the worst tensor's, named).",
+        "PyTorch's own float32 run is measured the same way, for scale. A check passes when",
+        "Shortcut's *rel* is at most the tolerance. Float32 may put a pre-activation within rounding",
+        "of zero on either side of a ReLU's kink, which decides that unit's whole gradient (a few",
+        "dozen such ties in ResNet-50 move PyTorch's own float32 gradients by up to 20 %), so each",
+        "float32 side's gradients are compared with float64 evaluated along that side's own ReLU",
+        "decisions; the *ReLU decisions* row counts where they differ from float64's (*abs*) and the",
+        "largest |z| / max |z| of its layer among them (*rel*: a tie is below the tolerance). The",
+        "*float64 twin* rows are a double-precision declaration of the same network with the",
+        "examples' own block classes (`DoubleTwins`), from the same state on the same batch: no",
+        "ties, so every difference is rounding.",
         "",
         "| network | quantity | tensors | Shortcut abs | Shortcut rel | PyTorch f32 abs | PyTorch f32 rel"
         " | tolerance | worst tensor | |",

@@ -48,7 +48,7 @@ if [ "$build" = 1 ]; then
 fi
 # torch_check.py's own logic first (its safetensors reader and writer, the option-A padding, the ReLU
 # plans): seconds.
-"$PY" -m unittest -q benchmarks/test_torch_check.py
+"$PY" -m unittest discover -q -s benchmarks -p 'test_torch_check.py'
 
 work=benchmarks/target/torch_check
 rm -rf "$work"
