@@ -7,13 +7,13 @@
 # network evaluated in float64, for Shortcut and for PyTorch's own float32 run alike; double-precision
 # twins of the networks agree with it to rounding. And the reverse: state dicts of torchvision's own
 # resnet18() and resnet50() load into Shortcut (Checkpoints.load) and give the same logits. Prints every
-# difference, writes them to benchmarks/results/torch_check.md, exits 1 on any disagreement. About 4
-# minutes on 2 cores, the build included.
+# difference, writes them to benchmarks/results/torch_check.md, exits 1 on any disagreement. 3 to 6
+# minutes on 2 cores, the build included (about 2.5 minutes of CPU time per core).
 #
 #   benchmarks/torch_check.sh                     build, check, write results/torch_check.md
 #   benchmarks/torch_check.sh --no-build          skip the Maven build
-#   benchmarks/torch_check.sh --resnet50-double   also ResNet-50's double-precision twin (4 minutes
-#                                                 more: Shortcut's double kernels are scalar)
+#   benchmarks/torch_check.sh --resnet50-double   also ResNet-50's double-precision twin (about 5
+#                                                 minutes more: Shortcut's double kernels are scalar)
 #   benchmarks/torch_check.sh --results FILE      the table elsewhere
 set -euo pipefail
 cd "$(dirname "$0")/.."
