@@ -17,7 +17,9 @@ public enum Shortcut {
   PROJECTION,
   /**
    * The paper's option A, without parameters: {@code a[l]} subsampled by the block's stride, with
-   * zeros in the channels (or units) it lacks. The block may only widen.
+   * zeros in the channels (or units) it lacks, half of them before it and the rest after, as
+   * PyTorch's CIFAR ResNets pad ({@code F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, planes // 4, planes //
+   * 4))}). The block may only widen.
    */
   ZERO_PAD
 }

@@ -14,9 +14,10 @@ public enum ShortcutKind {
    */
   PROJECTION,
   /**
-   * The paper's option A, no parameters: {@code a[l]} subsampled by the block's stride, with zero
-   * channels appended up to the output's: {@code s[h][w][c] = c < C_in ? a[h·stride][w·stride][c] :
-   * 0}.
+   * The paper's option A, no parameters: {@code a[l]} subsampled by the block's stride, between zero
+   * channels up to the output's, {@code (C_out − C_in) / 2} of them before it as PyTorch's CIFAR
+   * ResNets pad: {@code s[h][w][c] = a[h·stride][w·stride][c − first]} for {@code first ≤ c < first
+   * + C_in}, else 0.
    */
   ZERO_PAD
 }

@@ -151,7 +151,8 @@ final class DoubleSpatial {
 
   /** The option-A view at output row {@code r}, channel {@code c}. */
   static double zeroPadShortcut(ZeroPadShortcut pad, double[] in, int inOff, int r, int c) {
-    if (c >= pad.inChannels()) {
+    int channel = c - pad.firstChannel();
+    if (channel < 0 || channel >= pad.inChannels()) {
       return 0;
     }
     int pixels = pad.outHeight() * pad.outWidth();
@@ -159,7 +160,7 @@ final class DoubleSpatial {
     int h = r % pixels / pad.outWidth();
     int w = r % pad.outWidth();
     return in[inOff + ((n * pad.inHeight() + h * pad.stride()) * pad.inWidth() + w * pad.stride())
-        * pad.inChannels() + c];
+        * pad.inChannels() + channel];
   }
 
   static void batchNormBackwardSums(int rows, int channels, double[] x, int xOff, double[] saved, int savedOff,
@@ -203,7 +204,8 @@ final class DoubleSpatial {
         for (int iw = 0; iw < pad.inWidth(); iw++) {
           int di = dInOff + ((n * pad.inHeight() + ih) * pad.inWidth() + iw) * cin;
           boolean read = ih % s == 0 && iw % s == 0;
-          int zi = dzOff + ((n * pad.outHeight() + ih / s) * pad.outWidth() + iw / s) * pad.outChannels();
+          int zi = dzOff + ((n * pad.outHeight() + ih / s) * pad.outWidth() + iw / s) * pad.outChannels()
+              + pad.firstChannel();
           for (int c = 0; c < cin; c++) {
             double d = read ? dz[zi + c] : 0;
             dIn[di + c] = accumulate ? dIn[di + c] + d : d;

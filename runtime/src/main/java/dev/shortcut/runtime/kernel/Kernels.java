@@ -539,9 +539,10 @@ public final class Kernels {
   }
 
   /**
-   * Adds the option-A shortcut to a pre-activation: {@code z[n][h][w][c] += in[n][h·s][w·s][c]} for
-   * {@code c < inChannels} (the padded channels add nothing), where no batch normalization comes
-   * between the layer and its activation.
+   * Adds the option-A shortcut to a pre-activation: {@code z[n][h][w][first + c] +=
+   * in[n][h·s][w·s][c]} for {@code c < inChannels}, {@code first = pad.firstChannel()} (the zero
+   * channels around them add nothing), where no batch normalization comes between the layer and its
+   * activation.
    */
   public void zeroPadShortcutAdd(ZeroPadShortcut pad, int batch, float[] in, int inOff, float[] z, int zOff) {
     checkBatch(batch);
@@ -553,7 +554,7 @@ public final class Kernels {
       for (int h = 0; h < oh; h++) {
         for (int w = 0; w < ow; w++) {
           int src = inOff + ((n * pad.inHeight() + h * pad.stride()) * pad.inWidth() + w * pad.stride()) * ic;
-          int dst = zOff + ((n * oh + h) * ow + w) * oc;
+          int dst = zOff + ((n * oh + h) * ow + w) * oc + pad.firstChannel();
           for (int c = 0; c < ic; c++) {
             z[dst + c] += in[src + c];
           }
@@ -573,7 +574,7 @@ public final class Kernels {
       for (int h = 0; h < oh; h++) {
         for (int w = 0; w < ow; w++) {
           int src = inOff + ((n * pad.inHeight() + h * pad.stride()) * pad.inWidth() + w * pad.stride()) * ic;
-          int dst = zOff + ((n * oh + h) * ow + w) * oc;
+          int dst = zOff + ((n * oh + h) * ow + w) * oc + pad.firstChannel();
           for (int c = 0; c < ic; c++) {
             z[dst + c] += in[src + c];
           }
@@ -885,9 +886,9 @@ public final class Kernels {
   }
 
   /**
-   * The option-A shortcut's backward: {@code dIn[n][h·s][w·s][c] (+)= dz[n][h][w][c]} for
-   * {@code c < inChannels}. Overwriting also zeroes the positions the stride skips, so {@code dIn}
-   * is then exactly the shortcut's gradient.
+   * The option-A shortcut's backward: {@code dIn[n][h·s][w·s][c] (+)= dz[n][h][w][first + c]} for
+   * {@code c < inChannels}, {@code first = pad.firstChannel()}. Overwriting also zeroes the
+   * positions the stride skips, so {@code dIn} is then exactly the shortcut's gradient.
    */
   public void zeroPadShortcutBackward(ZeroPadShortcut pad, int batch, float[] dz, int dzOff, float[] dIn,
       int dInOff, InputGradient write) {

@@ -193,7 +193,8 @@ final class ScalarSpatialProvider implements SpatialFloatProvider {
 
   /** The option-A view at output row {@code r}, channel {@code c}. */
   static float zeroPadShortcut(ZeroPadShortcut pad, float[] in, int inOff, int r, int c) {
-    if (c >= pad.inChannels()) {
+    int channel = c - pad.firstChannel();
+    if (channel < 0 || channel >= pad.inChannels()) {
       return 0;
     }
     int pixels = pad.outHeight() * pad.outWidth();
@@ -201,7 +202,7 @@ final class ScalarSpatialProvider implements SpatialFloatProvider {
     int h = r % pixels / pad.outWidth();
     int w = r % pad.outWidth();
     return in[inOff + ((n * pad.inHeight() + h * pad.stride()) * pad.inWidth() + w * pad.stride())
-        * pad.inChannels() + c];
+        * pad.inChannels() + channel];
   }
 
   @Override
@@ -264,7 +265,8 @@ final class ScalarSpatialProvider implements SpatialFloatProvider {
         for (int iw = 0; iw < pad.inWidth(); iw++) {
           int di = dInOff + ((n * pad.inHeight() + ih) * pad.inWidth() + iw) * cin;
           boolean read = ih % s == 0 && iw % s == 0;
-          int zi = dzOff + ((n * pad.outHeight() + ih / s) * pad.outWidth() + iw / s) * pad.outChannels();
+          int zi = dzOff + ((n * pad.outHeight() + ih / s) * pad.outWidth() + iw / s) * pad.outChannels()
+              + pad.firstChannel();
           for (int c = 0; c < cin; c++) {
             float d = read ? dz[zi + c] : 0;
             dIn[di + c] = accumulate ? dIn[di + c] + d : d;

@@ -404,11 +404,15 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
       }
       return;
     }
-    // Option A, one output row at a time (along it the subsampled input has a fixed stride):
-    // channels below inChannels add the input, the others add nothing.
+    // Option A, one output row at a time (along it the subsampled input has a fixed stride): three
+    // runs of channels, the zeros before the input [0, first), the input's [first, last), the zeros
+    // after [last, channels); each in vectors, its tail by the scalar code (which reads the same view).
     int cin = pad.inChannels();
-    int withShortcut = cin / L * L;
-    int withoutShortcut = cin + (channels - cin) / L * L;
+    int first = pad.firstChannel();
+    int last = first + cin;
+    int zerosBeforeEnd = first / L * L;
+    int inputEnd = first + cin / L * L;
+    int zerosAfterEnd = last + (channels - last) / L * L;
     int pixels = pad.outHeight() * pad.outWidth();
     for (int r = r0; r < r1; ) {
       int n = r / pixels;
@@ -416,20 +420,26 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
       int w = r % pad.outWidth();
       int end = Math.min(r1, r - w + pad.outWidth());
       int in = shortcutOff + ((n * pad.inHeight() + h * pad.stride()) * pad.inWidth() + w * pad.stride()) * cin;
-      for (int c = 0; c < withShortcut; c += L) {
-        normalizeColumn(c, r, end, channels, x, xOff, saved, savedOff, params, gammaOff, betaOff, shortcut, in + c,
-            pad.stride() * cin, out, outOff, g);
+      for (int c = 0; c < zerosBeforeEnd; c += L) {
+        normalizeColumn(c, r, end, channels, x, xOff, saved, savedOff, params, gammaOff, betaOff, null, 0, 0, out,
+            outOff, g);
       }
-      for (int c = cin; c < withoutShortcut; c += L) {
+      for (int c = first; c < inputEnd; c += L) {
+        normalizeColumn(c, r, end, channels, x, xOff, saved, savedOff, params, gammaOff, betaOff, shortcut,
+            in + c - first, pad.stride() * cin, out, outOff, g);
+      }
+      for (int c = last; c < zerosAfterEnd; c += L) {
         normalizeColumn(c, r, end, channels, x, xOff, saved, savedOff, params, gammaOff, betaOff, null, 0, 0, out,
             outOff, g);
       }
       r = end;
     }
-    ScalarSpatialProvider.normalize(r0, r1, channels, withShortcut, cin, x, xOff, saved, savedOff, params,
+    ScalarSpatialProvider.normalize(r0, r1, channels, zerosBeforeEnd, first, x, xOff, saved, savedOff, params,
         gammaOff, betaOff, shortcut, shortcutOff, pad, out, outOff, g);
-    ScalarSpatialProvider.normalize(r0, r1, channels, withoutShortcut, channels, x, xOff, saved, savedOff,
-        params, gammaOff, betaOff, shortcut, shortcutOff, pad, out, outOff, g);
+    ScalarSpatialProvider.normalize(r0, r1, channels, inputEnd, last, x, xOff, saved, savedOff, params, gammaOff,
+        betaOff, shortcut, shortcutOff, pad, out, outOff, g);
+    ScalarSpatialProvider.normalize(r0, r1, channels, zerosAfterEnd, channels, x, xOff, saved, savedOff, params,
+        gammaOff, betaOff, shortcut, shortcutOff, pad, out, outOff, g);
   }
 
   /**
@@ -564,7 +574,8 @@ final class VectorSpatialProvider implements SpatialFloatProvider {
             }
             continue;
           }
-          int zi = dzOff + ((n * pad.outHeight() + ih / s) * pad.outWidth() + iw / s) * pad.outChannels();
+          int zi = dzOff + ((n * pad.outHeight() + ih / s) * pad.outWidth() + iw / s) * pad.outChannels()
+              + pad.firstChannel();
           if (!accumulate) {
             System.arraycopy(dz, zi, dIn, di, cin);
             continue;

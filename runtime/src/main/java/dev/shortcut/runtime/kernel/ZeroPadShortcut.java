@@ -2,11 +2,14 @@ package dev.shortcut.runtime.kernel;
 
 /**
  * The paper's option-A shortcut across a change of shape, as a view: the block input subsampled by
- * the stride and padded with zero channels, {@code s[n,h,w,c] = c < inChannels ? in[n, h·stride,
- * w·stride, c] : 0}, read by index arithmetic, never copied. Its output size is
- * {@code ceil(in / stride)} along each axis, which is what a 3×3 convolution with stride
- * {@code stride} and padding 1 produces (and PyTorch's {@code x[:, :, ::2, ::2]}). Activations are
- * NHWC.
+ * the stride, between zero channels, {@code s[n,h,w,c] = in[n, h·stride, w·stride, c − first]} for
+ * {@code first ≤ c < first + inChannels} and 0 elsewhere, with {@code first = (outChannels −
+ * inChannels) / 2} ({@link #firstChannel()}), read by index arithmetic, never copied. The input sits
+ * in the middle as in PyTorch's CIFAR ResNets ({@code F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, planes //
+ * 4, planes // 4))}, akamaster's {@code resnet.py}), so a network's checkpoint computes the same
+ * there. Its output size is {@code ceil(in / stride)} along each axis, which is what a 3×3
+ * convolution with stride {@code stride} and padding 1 produces (and PyTorch's {@code x[:, :, ::2,
+ * ::2]}). Activations are NHWC.
  */
 public final class ZeroPadShortcut {
   private final int inChannels;
@@ -64,6 +67,15 @@ public final class ZeroPadShortcut {
 
   public int outChannels() {
     return outChannels;
+  }
+
+  /**
+   * The output channel that input channel 0 lands on: {@code (outChannels − inChannels) / 2} zero
+   * channels come before the input, the rest after it (PyTorch's {@code planes // 4} on each side
+   * when the channels double).
+   */
+  public int firstChannel() {
+    return (outChannels - inChannels) / 2;
   }
 
   /** {@code ceil(inHeight / stride)}. */

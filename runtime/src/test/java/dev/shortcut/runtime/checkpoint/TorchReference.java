@@ -29,12 +29,12 @@ final class TorchReference {
     double[][][] down = bn("layer1.0.downsample.1", conv("layer1.0.downsample.0", a1, 6, 1, 2, 0));
     double[][][] h = relu(bn("layer1.0.bn1", conv("layer1.0.conv1", a1, 6, 3, 2, 1)));
     double[][][] a2 = relu(add(bn("layer1.0.bn2", conv("layer1.0.conv2", h, 6, 3, 1, 1)), down));
-    // Option A: x[:, :, ::2, ::2] padded with zero channels.
+    // Option A: F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, 1, 1)), one zero channel on each side.
     double[][][] pad = new double[8][2][2];
     for (int c = 0; c < 6; c++) {
       for (int y = 0; y < 2; y++) {
         for (int w = 0; w < 2; w++) {
-          pad[c][y][w] = a2[c][2 * y][2 * w];
+          pad[1 + c][y][w] = a2[c][2 * y][2 * w];
         }
       }
     }

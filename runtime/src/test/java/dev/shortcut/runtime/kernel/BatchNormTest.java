@@ -63,14 +63,15 @@ class BatchNormTest {
     return out;
   }
 
-  /** The option-A view materialized: subsampled input, zero channels appended. */
+  /** The option-A view materialized: subsampled input, between zero channels ({@code (out − in) / 2} before). */
   private static double[] zeroPadView(ZeroPadShortcut pad, int batch, double[] in) {
     double[] s = new double[batch * pad.outHeight() * pad.outWidth() * pad.outChannels()];
+    int before = (pad.outChannels() - pad.inChannels()) / 2;
     for (int n = 0; n < batch; n++) {
       for (int h = 0; h < pad.outHeight(); h++) {
         for (int w = 0; w < pad.outWidth(); w++) {
           for (int c = 0; c < pad.inChannels(); c++) {
-            s[((n * pad.outHeight() + h) * pad.outWidth() + w) * pad.outChannels() + c] =
+            s[((n * pad.outHeight() + h) * pad.outWidth() + w) * pad.outChannels() + before + c] =
                 in[((n * pad.inHeight() + h * pad.stride()) * pad.inWidth() + w * pad.stride()) * pad.inChannels() + c];
           }
         }
@@ -240,7 +241,7 @@ class BatchNormTest {
       for (int h = 0; h < 5; h++) {
         for (int w = 0; w < 5; w++) {
           for (int c = 0; c < 3; c++) {
-            float expected = h % 2 == 0 && w % 2 == 0 ? dz[((n * 3 + h / 2) * 3 + w / 2) * 8 + c] : 0;
+            float expected = h % 2 == 0 && w % 2 == 0 ? dz[((n * 3 + h / 2) * 3 + w / 2) * 8 + 2 + c] : 0; // 2 zeros before
             assertEquals(expected, dIn[((n * 5 + h) * 5 + w) * 3 + c], "overwrite at " + n + "," + h + "," + w + "," + c);
           }
         }

@@ -128,11 +128,12 @@ public final class TinyConvNetwork implements DoubleNetwork {
     Shape in = l1bn2.output();
     Shape out = l2bn2.output();
     double[] padded = new double[batch * out.size()]; // the zero-pad shortcut, materialized here
+    int before = (out.channels() - in.channels()) / 2; // zero channels before the input, as PyTorch pads
     for (int n = 0; n < batch; n++) {
       for (int y = 0; y < out.height(); y++) {
         for (int x = 0; x < out.width(); x++) {
           for (int c = 0; c < in.channels(); c++) {
-            padded[n * out.size() + (y * out.width() + x) * out.channels() + c] =
+            padded[n * out.size() + (y * out.width() + x) * out.channels() + before + c] =
                 a2[n * in.size() + (2 * y * in.width() + 2 * x) * in.channels() + c];
           }
         }
