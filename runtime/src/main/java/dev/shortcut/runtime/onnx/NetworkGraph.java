@@ -251,12 +251,11 @@ final class NetworkGraph {
   }
 
   /**
-   * Zero channels that come before the input in a zero-padding shortcut: the kernels append all of
-   * them after it ({@link ZeroPadShortcut}'s {@code c < inChannels ? in : 0}). The one place the
-   * export decides the placement.
+   * Zero channels that come before the input in a zero-padding shortcut, as the kernels place them
+   * ({@link ZeroPadShortcut#firstChannel()}). The one place the export decides the placement.
    */
   private static int channelsBefore(ZeroPadShortcut pad) {
-    return 0;
+    return pad.firstChannel();
   }
 
   private Value activate(String layer, Activation activation, Value z) {

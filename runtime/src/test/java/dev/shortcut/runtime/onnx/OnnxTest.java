@@ -181,7 +181,7 @@ class OnnxTest {
     assertEquals(List.of(2L, 2L), constant(nodes, "layer2.0.shortcut/steps"));
     assertEquals(List.of(2L, 3L), constant(nodes, "layer2.0.shortcut/axes"));
     // 6 channels into 8: NCHW pads, the begins of the four axes then their ends
-    assertEquals(List.of(0L, 0L, 0L, 0L, 0L, 2L, 0L, 0L), constant(nodes, "layer2.0.shortcut/pads"));
+    assertEquals(List.of(0L, 1L, 0L, 0L, 0L, 1L, 0L, 0L), constant(nodes, "layer2.0.shortcut/pads"));
   }
 
   /** The INT64 values of the {@code Constant} node that outputs {@code name}. */
