@@ -14,6 +14,7 @@ import dev.shortcut.runtime.optim.Schedule;
 import dev.shortcut.runtime.optim.Sgd;
 import dev.shortcut.runtime.train.EpochMetrics;
 import dev.shortcut.runtime.train.Evaluation;
+import dev.shortcut.runtime.train.NonFiniteException;
 import dev.shortcut.runtime.train.Trainer;
 import dev.shortcut.runtime.train.TrainingListener;
 import dev.shortcut.runtime.train.TrainingRun;
@@ -208,6 +209,7 @@ final class ConvExperiment {
     int logEvery = Math.max(1, config.deepSteps() / 12);
     List<Double> logged = new ArrayList<>();
     double[] window = new double[2];
+    long[] taken = new long[1];
     int epochs = (int) Math.ceil(config.deepSteps() * (double) config.deepBatch() / train.size());
     Trainer trainer = Trainer.builder(Sgd.withLearningRate(0.01).momentum(0.9).weightDecay(1e-4))
         .epochs(epochs).batchSize(config.deepBatch()).seed(seed).maxSteps(config.deepSteps())
@@ -215,6 +217,7 @@ final class ConvExperiment {
         .listener(new TrainingListener() {
           @Override
           public void onStep(int epoch, long step, double loss) {
+            taken[0] = step;
             window[0] += loss;
             window[1]++;
             if (step % logEvery == 0) {
@@ -227,18 +230,30 @@ final class ConvExperiment {
     System.out.printf(Locale.ROOT, "  %-9s %4d layers: %d steps of batch %d ...%n", v.variantName(), v.layers(),
         config.deepSteps(), config.deepBatch());
     long t0 = System.nanoTime();
-    long steps = trainer.fit(net, train, null).steps();
+    String stopped = "";
+    try {
+      trainer.fit(net, train, null);
+    } catch (NonFiniteException e) {
+      // A result, not a crash: a plain network this deep overflows float on the way back to its
+      // stem (PyTorch's twin does too). The update was refused; the network is as it was.
+      stopped = String.format(Locale.ROOT, "after %d of %d steps: %s", taken[0], config.deepSteps(), e.getMessage());
+    }
+    long steps = Math.max(taken[0], 1);
     double seconds = (System.nanoTime() - t0) / 1e9;
     Evaluation trainEval = Trainer.evaluate(net, train.head(config.deepEvalImages()));
     Evaluation testEval = Trainer.evaluate(net, data.test().head(config.deepEvalImages()));
     RunRecord r = new RunRecord(v.variantName(), v.layers(), epochs, seed, List.of(trainEval.error()),
-        List.of(testEval.error()), seconds, logged, seconds / steps, List.of(), List.of(), List.of());
+        List.of(testEval.error()), seconds, logged, seconds / steps, List.of(), List.of(), List.of(), stopped);
     Checkpoints.save(net, null, out.resolve("checkpoints").resolve(v.variantName() + "-" + v.layers()
-        + ".safetensors"), Map.of("seed", Long.toString(seed), "steps", Long.toString(steps), "data", data.name()));
+        + ".safetensors"), Map.of("seed", Long.toString(seed), "steps", Long.toString(taken[0]), "data", data.name()));
     CellFiles.write(file, signature, r);
-    System.out.printf(Locale.ROOT, "  %-9s %4d layers: loss %.3f → %.3f over %d steps, error on %,d training"
-            + " images %.1f%%, %.1f s per step%n", v.variantName(), v.layers(), logged.get(0),
-        logged.get(logged.size() - 1), steps, config.deepEvalImages(), 100 * trainEval.error(), seconds / steps);
+    if (stopped.isEmpty()) {
+      System.out.printf(Locale.ROOT, "  %-9s %4d layers: loss %.3f → %.3f over %d steps, error on %,d training"
+              + " images %.1f%%, %.1f s per step%n", v.variantName(), v.layers(), logged.get(0),
+          logged.get(logged.size() - 1), taken[0], config.deepEvalImages(), 100 * trainEval.error(), seconds / steps);
+    } else {
+      System.out.printf(Locale.ROOT, "  %-9s %4d layers: stopped %s%n", v.variantName(), v.layers(), stopped);
+    }
     return r;
   }
 

@@ -33,14 +33,22 @@ final class ConvResultsPage {
     if (!deep.isEmpty()) {
       sb.append("### 1,202 layers\n\n");
       sb.append("![training loss of the 1,202-layer networks](conv/deep-loss.png)\n\n");
-      sb.append("| network | layers | first logged loss | last logged loss | error on 1,000 training images |"
-          + " s per step |\n|---|---:|---:|---:|---:|---:|\n");
+      sb.append("| network | layers | first logged loss | last logged loss | error on a subset of the training "
+          + "images | s per step |\n|---|---:|---:|---:|---:|---:|\n");
       for (RunRecord r : deep) {
         List<Double> loss = r.stepLoss();
-        sb.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.1f %% | %.1f |%n", r.variant(), r.layers(),
-            loss.get(0), loss.get(loss.size() - 1), 100 * r.finalTrainError(), r.secondsPerStep()));
+        sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.1f %% | %.1f |%n", r.variant(), r.layers(),
+            loss.isEmpty() ? "–" : String.format(Locale.ROOT, "%.4f", loss.get(0)),
+            loss.isEmpty() ? "–" : String.format(Locale.ROOT, "%.4f", loss.get(loss.size() - 1)),
+            100 * r.finalTrainError(), r.secondsPerStep()));
       }
       sb.append('\n');
+      for (RunRecord r : deep) {
+        if (!r.stopped().isEmpty()) {
+          sb.append(String.format(Locale.ROOT, "The %s %d-layer network stopped %s%n%n", r.variant(), r.layers(),
+              r.stopped()));
+        }
+      }
     }
     return sb.append(END).append('\n').toString();
   }
@@ -88,10 +96,14 @@ final class ConvResultsPage {
     }
     for (RunRecord r : deep) {
       List<Double> loss = r.stepLoss();
-      double drop = loss.get(0) - loss.get(loss.size() - 1);
+      if (!r.stopped().isEmpty()) {
+        sb.append(String.format(Locale.ROOT, " %s-%d: stopped %s, its update refused (a non-finite value).",
+            r.variant(), r.layers(), r.stopped().replaceFirst(":.*", "")));
+        continue;
+      }
       sb.append(String.format(Locale.ROOT, " %s-%d: loss %.3f → %.3f.", r.variant(), r.layers(), loss.get(0),
           loss.get(loss.size() - 1)));
-      if (drop != drop) {
+      if (Double.isNaN(loss.get(0) - loss.get(loss.size() - 1))) {
         sb.append(" (diverged)");
       }
     }

@@ -130,6 +130,9 @@ final class Figures {
     XYChart chart = chart(title, "step", "training loss");
     for (RunRecord r : deepRuns) {
       double[] y = r.stepLoss().stream().mapToDouble(Double::doubleValue).toArray();
+      if (y.length == 0) {
+        continue; // a run refused at its first step has no loss to draw (the page says why)
+      }
       double[] x = new double[y.length];
       for (int i = 0; i < y.length; i++) {
         x[i] = (i + 1) * (double) stepsPerPoint;

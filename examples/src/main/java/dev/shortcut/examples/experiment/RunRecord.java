@@ -22,6 +22,7 @@ import java.util.List;
  * @param curveIterations iterations at which the curves were measured, else empty
  * @param curveTrainError training error of the steps since the previous curve point
  * @param curveTestError error on a fixed part of the test set at each curve point
+ * @param stopped why the run stopped before its last step (a refused non-finite update), or empty
  */
 public record RunRecord(
     String variant,
@@ -35,7 +36,16 @@ public record RunRecord(
     double secondsPerStep,
     List<Double> curveIterations,
     List<Double> curveTrainError,
-    List<Double> curveTestError) {
+    List<Double> curveTestError,
+    String stopped) {
+
+  /** A run that took all its steps. */
+  public RunRecord(String variant, int layers, int epochs, long seed, List<Double> trainError, List<Double> testError,
+      double seconds, List<Double> stepLoss, double secondsPerStep, List<Double> curveIterations,
+      List<Double> curveTrainError, List<Double> curveTestError) {
+    this(variant, layers, epochs, seed, trainError, testError, seconds, stepLoss, secondsPerStep, curveIterations,
+        curveTrainError, curveTestError, "");
+  }
 
   /** A run without curves. */
   public RunRecord(String variant, int layers, int epochs, long seed, List<Double> trainError, List<Double> testError,
@@ -83,6 +93,9 @@ public record RunRecord(
       sb.append(", \"curve_train_error\": ").append(nums.apply(curveTrainError));
       sb.append(", \"curve_test_error\": ").append(nums.apply(curveTestError));
     }
+    if (exact || !stopped.isEmpty()) {
+      sb.append(", \"stopped\": ").append(Json.string(stopped));
+    }
     return sb.append('}').toString();
   }
 
@@ -129,6 +142,7 @@ public record RunRecord(
       List<Double> iterations = List.of();
       List<Double> curveTrain = List.of();
       List<Double> curveTest = List.of();
+      String stopped = "";
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
@@ -145,11 +159,12 @@ public record RunRecord(
           case "curve_iterations" -> iterations = numbers(p);
           case "curve_train_error" -> curveTrain = numbers(p);
           case "curve_test_error" -> curveTest = numbers(p);
+          case "stopped" -> stopped = p.getText();
           default -> p.skipChildren();
         }
       }
       return new RunRecord(variant, layers, epochs, seed, train, test, seconds, loss, perStep, iterations,
-          curveTrain, curveTest);
+          curveTrain, curveTest, stopped);
     }
 
     private static List<Double> numbers(JsonParser p) throws IOException {

@@ -104,4 +104,23 @@ class ConvExperimentTest {
     assertTrue(verdict.contains("Residual: every depth at or below the 20-layer network's training error within"
         + " the spread over seeds: yes"), verdict);
   }
+
+  @Test
+  void aVeryDeepRunRefusedAtItsFirstStepIsReportedNotDrawn() throws IOException {
+    RunRecord residual = new RunRecord("residual", 1202, 1, 1, List.of(0.5), List.of(0.5), 10, List.of(2.3, 1.9),
+        1.5, List.of(), List.of(), List.of());
+    RunRecord plain = new RunRecord("plain", 1202, 1, 1, List.of(0.9), List.of(0.9), 3, List.of(), 3, List.of(),
+        List.of(), List.of(), "after 0 of 12 steps: non-finite gradient of layer conv1 in PlainDeep1202");
+    RunRecord.Cell cell = RunRecord.Cell.parse(new RunRecord.Cell("s", plain).toJson());
+    assertEquals(plain, cell.record(), "the reason survives a cell's round trip");
+    String verdict = ConvResultsPage.verdict(List.of(), List.of(residual, plain));
+    assertTrue(verdict.contains("residual-1202: loss 2.300 → 1.900."), verdict);
+    assertTrue(verdict.contains("plain-1202: stopped after 0 of 12 steps, its update refused"), verdict);
+    String section = ConvResultsPage.section("c", List.of(), List.of(residual, plain), verdict);
+    assertTrue(section.contains("| plain | 1202 | – | – | 90.0 % | 3.0 |"), section);
+    assertTrue(section.contains("The plain 1202-layer network stopped after 0 of 12 steps: non-finite gradient"),
+        section);
+    Figures.save(Figures.deepLoss(List.of(residual, plain), 1, "deep"), dir, "deep");
+    assertTrue(Files.readString(dir.resolve("deep.svg")).contains("residual-1202"));
+  }
 }
