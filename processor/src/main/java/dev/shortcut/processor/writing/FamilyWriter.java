@@ -1,11 +1,13 @@
 package dev.shortcut.processor.writing;
 
 import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.shortcut.annotations.Precision;
 import dev.shortcut.processor.model.NetworkModel;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -16,10 +18,13 @@ public final class FamilyWriter {
 
   /** The family class of {@code models}, which all come from one declaration. */
   public static JavaFile write(String packageName, String familyName, String declaration, List<NetworkModel> models) {
+    // One declaration, one precision: every variant builds the same element type.
+    ClassName element = models.get(0).precision() == Precision.DOUBLE ? Names.DOUBLE_NETWORK : Names.FLOAT_NETWORK;
+    ParameterizedTypeName variant = ParameterizedTypeName.get(Names.NETWORK_VARIANT, element);
     CodeBlock.Builder list = CodeBlock.builder().add("return $T.of(\n", List.class).indent();
     for (int i = 0; i < models.size(); i++) {
       NetworkModel m = models.get(i);
-      list.add("new $T($S, $L, $L, $T::new)$L\n", Names.NETWORK_VARIANT, m.className(), m.layerCount(),
+      list.add("new $T<>($S, $L, $L, $T::new)$L\n", Names.NETWORK_VARIANT, m.className(), m.layerCount(),
           m.residual(), NetworkWriter.className(m), i + 1 < models.size() ? "," : "");
     }
     list.unindent().add(");\n");
@@ -29,8 +34,8 @@ public final class FamilyWriter {
         .addJavadoc("Every network generated from {@link $L}: residual first, then plain, each by depth.\n", declaration)
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
         .addMethod(MethodSpec.methodBuilder("variants").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-            .returns(ParameterizedTypeName.get(com.palantir.javapoet.ClassName.get(List.class), Names.NETWORK_VARIANT))
-            .addJavadoc("The variants, each able to build its network for a maximum batch.\n")
+            .returns(ParameterizedTypeName.get(ClassName.get(List.class), variant))
+            .addJavadoc("The variants, each able to build its network for a maximum batch, typed: no cast needed.\n")
             .addCode(list.build()).build())
         .build();
     return JavaFile.builder(packageName, type)
