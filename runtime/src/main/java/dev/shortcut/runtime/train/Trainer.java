@@ -242,7 +242,9 @@ public final class Trainer {
       if (e.getMessage().startsWith(checkpoint.toString())) {
         throw e;
       }
-      throw new IllegalArgumentException(checkpoint + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(checkpoint + " records an incomplete training position (" + e.getMessage()
+          + "): an older checkpoint? Load it with Checkpoints.load(net, optimizer, file) and say how many epochs it "
+          + "completed with resumeAfter(epochs)", e);
     }
   }
 

@@ -129,6 +129,12 @@ class ResumeTest {
     String m = assertThrows(IllegalArgumentException.class,
         () -> run(3).resumeFrom(weights).build().fit(net(3), train, null)).getMessage();
     assertTrue(m.contains("records no training position") && m.contains("resumeAfter"), m);
+    Path older = dir.resolve("older.safetensors"); // written before checkpoints recorded the whole position
+    Checkpoints.save(net(3), null, older, Map.of("epoch", "2", "step", "14"));
+    m = assertThrows(IllegalArgumentException.class,
+        () -> run(3).resumeFrom(older).build().fit(net(3), train, null)).getMessage();
+    assertTrue(m.contains("incomplete training position") && m.contains("no 'epochs'") && m.contains("resumeAfter"),
+        m);
     m = assertThrows(UncheckedIOException.class,
         () -> run(3).resumeFrom(dir.resolve("none.safetensors")).build().fit(net(3), train, null)).getMessage();
     assertTrue(m.contains("none.safetensors: no such file"), m);
