@@ -90,6 +90,19 @@ class ResumeTest {
   }
 
   @Test
+  void checkpointsDuringARunCarryTheCallersMetadataAndThePosition() throws IOException {
+    Path every = dir.resolve("every.safetensors");
+    Path each = dir.resolve("each.safetensors");
+    TinyResidualNetwork net = net(3);
+    run(2).listener(CheckpointSaver.every(1, every).withMetadata(Map.of("data", "v2", "epoch", "x")))
+        .listener(Checkpoints.eachEpoch(net, null, each)).build().fit(net, train, null);
+    Map<String, String> metadata = SafeTensors.readMetadata(every);
+    assertEquals("v2", metadata.get("data"));
+    assertEquals("2", metadata.get("epoch"), "the position's keys are the saver's own");
+    assertEquals(TrainingPosition.fromMetadata(metadata), TrainingPosition.fromMetadata(SafeTensors.readMetadata(each)));
+  }
+
+  @Test
   void aLongerRunTrainsOnFromTheCheckpoint() {
     Path file = dir.resolve("run.safetensors");
     TinyResidualNetwork net = net(3);
