@@ -27,6 +27,9 @@ public abstract class Progress implements AutoCloseable {
     public void close() {}
   };
 
+  /** Only this class makes progress bars: {@link #NONE} and {@link #start}. */
+  Progress() {}
+
   /** True when a bar would be seen: a console, and not under CI. */
   public static boolean enabledByDefault() {
     return System.console() != null && System.getenv("CI") == null;
