@@ -33,7 +33,7 @@ public final class Workload {
 
   /** The network of {@code width} and {@code layers} with a random batch of {@code batch} rows. */
   public Workload(int width, int layers, int batch, int threads, long seed) {
-    this.net = (FloatNetwork) variant(width, layers).create(batch, seed, Kernels.withThreads(threads));
+    this.net = variant(width, layers).create(batch, seed, Kernels.withThreads(threads));
     this.batch = batch;
     this.labels = new int[batch];
     SplittableRandom r = new SplittableRandom(seed);
@@ -67,8 +67,8 @@ public final class Workload {
   }
 
   /** The generated variant of the residual family. */
-  static NetworkVariant variant(int width, int layers) {
-    List<NetworkVariant> family = switch (width) {
+  static NetworkVariant<FloatNetwork> variant(int width, int layers) {
+    List<NetworkVariant<FloatNetwork>> family = switch (width) {
       case 64 -> Width64Family.variants();
       case 128 -> Width128Family.variants();
       case 256 -> Width256Family.variants();

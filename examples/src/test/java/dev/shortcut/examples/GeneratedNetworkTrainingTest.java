@@ -48,7 +48,7 @@ class GeneratedNetworkTrainingTest {
 
   @Test
   void familyListsEveryVariantByDepth() {
-    List<NetworkVariant> family = SmallFamily.variants();
+    List<NetworkVariant<FloatNetwork>> family = SmallFamily.variants();
     assertEquals(List.of("ResidualSmall6", "ResidualSmall14", "PlainSmall6", "PlainSmall14"),
         family.stream().map(NetworkVariant::className).toList());
     assertEquals(14, family.get(1).create(2).architecture().layerCount());

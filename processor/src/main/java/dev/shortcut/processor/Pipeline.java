@@ -31,8 +31,20 @@ import java.util.function.Predicate;
  */
 public final class Pipeline {
 
-  /** A network declaration as read, with what reading it reported. */
-  public record Declaration(NetworkDecl decl, Diagnostics reading) {}
+  /**
+   * A network declaration as read, with what reading it reported.
+   *
+   * @param generatedAnnotation whether the generated classes carry {@code
+   *     javax.annotation.processing.Generated}: only where the declaration's module reads {@code
+   *     java.compiler} (any class-path code does; a named module must say {@code requires static
+   *     java.compiler})
+   */
+  public record Declaration(NetworkDecl decl, Diagnostics reading, boolean generatedAnnotation) {
+    /** A declaration whose classes carry {@code @Generated}. */
+    public Declaration(NetworkDecl decl, Diagnostics reading) {
+      this(decl, reading, true);
+    }
+  }
 
   /** A block declaration as read, with what reading it reported. */
   public record BlockDeclaration(BlockDecl block, Diagnostics reading) {}
@@ -161,10 +173,12 @@ public final class Pipeline {
     }
     names.forEach(n -> generated.put(n, decl.qualifiedName()));
     List<JavaFile> files = new ArrayList<>();
+    boolean generatedAnnotation = a.declaration.generatedAnnotation();
     for (NetworkModel m : a.models) {
-      files.add(NetworkWriter.write(m));
+      files.add(NetworkWriter.write(m, generatedAnnotation));
     }
-    files.add(FamilyWriter.write(decl.packageName(), familyName, decl.declarationName(), a.models));
+    files.add(FamilyWriter.write(decl.packageName(), familyName, decl.declarationName(), a.models,
+        generatedAnnotation));
     return new Output(decl, files);
   }
 

@@ -27,7 +27,9 @@ import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
 import javax.tools.Diagnostic;
 
 /**
@@ -49,6 +51,7 @@ public final class ShortcutProcessor extends AbstractProcessor {
   public static final String EXPLAIN_OPTION = "shortcut.explain";
   /** The suppression key for every warning and note of Shortcut, and the prefix of each one's key. */
   public static final String SUPPRESSION_KEY = "shortcut";
+  private static final String GENERATED = "javax.annotation.processing.Generated";
 
   /** Top-level types compiled from source in this compilation, in any round (generated ones included). */
   private final Set<String> sourceTypes = new HashSet<>();
@@ -211,13 +214,27 @@ public final class ShortcutProcessor extends AbstractProcessor {
         return;
       }
       if (decl != null) {
-        into.put(new Pipeline.Declaration(decl, own), element);
+        into.put(new Pipeline.Declaration(decl, own, readsGeneratedAnnotation(element)), element);
         handedOn[0] = true;
       }
     });
     if (!handedOn[0]) {
       own.all().forEach(reported::add);
     }
+  }
+
+  /**
+   * Whether code in {@code declaration}'s module can use {@code
+   * javax.annotation.processing.Generated}: on the class path always; in a named module only when
+   * it reads {@code java.compiler} ({@code requires static java.compiler}). Elsewhere the generated
+   * classes go without it rather than fail to compile.
+   */
+  private boolean readsGeneratedAnnotation(Element declaration) {
+    Elements elements = processingEnv.getElementUtils();
+    ModuleElement module = elements.getModuleOf(declaration);
+    TypeElement generated = module == null || module.isUnnamed() ? elements.getTypeElement(GENERATED)
+        : elements.getTypeElement(module, GENERATED);
+    return generated != null;
   }
 
   private void write(Pipeline.Output output, Element origin, Diagnostics diagnostics) {

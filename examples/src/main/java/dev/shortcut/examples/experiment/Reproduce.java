@@ -180,8 +180,8 @@ public final class Reproduce {
   void run(Config c, FashionMnist.Splits data) throws IOException {
     Files.createDirectories(c.out().resolve("checkpoints"));
     Kernels kernels = Kernels.withThreads(c.threads());
-    List<NetworkVariant> family = LectureFamily.variants();
-    NetworkVariant deepest = family.stream().filter(NetworkVariant::residual)
+    List<NetworkVariant<FloatNetwork>> family = LectureFamily.variants();
+    NetworkVariant<FloatNetwork> deepest = family.stream().filter(NetworkVariant::residual)
         .max((a, b) -> Integer.compare(a.layers(), b.layers())).orElseThrow();
     System.out.println(ModelSummary.of(deepest.create(1).architecture()).lines().limit(12)
         .reduce("", (a, b) -> a + b + "\n") + "  ...\n");
@@ -191,7 +191,7 @@ public final class Reproduce {
     List<RunRecord> runs = new ArrayList<>();
     Map<String, double[]> norms = new LinkedHashMap<>();
     for (long seed : c.seeds()) {
-      for (NetworkVariant v : family) {
+      for (NetworkVariant<FloatNetwork> v : family) {
         Network net = v.create(c.batch(), seed, kernels);
         boolean measureNorms = seed == c.seeds().get(0) && v.layers() == deepest.layers();
         if (measureNorms) {
@@ -233,7 +233,7 @@ public final class Reproduce {
     System.out.println(verdict);
   }
 
-  private static RunRecord train(Network net, NetworkVariant v, long seed, Config c, FashionMnist.Splits data) {
+  private static RunRecord train(Network net, NetworkVariant<FloatNetwork> v, long seed, Config c, FashionMnist.Splits data) {
     List<Double> trainError = new ArrayList<>();
     List<Double> testError = new ArrayList<>();
     Trainer trainer = Trainer.builder(Adam.withLearningRate(1e-3)).epochs(c.epochs()).batchSize(c.batch()).seed(seed)
@@ -278,7 +278,7 @@ public final class Reproduce {
     System.out.printf(Locale.ROOT, "%nVery deep: 1,002 layers, SGD momentum 0.9, learning rate 1e-3, %d steps%n",
         c.deepSteps());
     StringBuilder notes = new StringBuilder();
-    for (NetworkVariant v : VeryDeepFamily.variants()) {
+    for (NetworkVariant<FloatNetwork> v : VeryDeepFamily.variants()) {
       long seed = c.seeds().get(0);
       Network net = v.create(c.batch(), seed, kernels);
       List<Double> logged = new ArrayList<>();
@@ -311,7 +311,7 @@ public final class Reproduce {
           1000 * seconds / steps);
     }
     // Without zero-initialized block outputs the residual stack's variance grows with depth.
-    NetworkVariant residual = VeryDeepFamily.variants().stream().filter(NetworkVariant::residual).findFirst().orElseThrow();
+    NetworkVariant<FloatNetwork> residual = VeryDeepFamily.variants().stream().filter(NetworkVariant::residual).findFirst().orElseThrow();
     Network he = residual.create(c.batch(), c.seeds().get(0), kernels);
     Initialization.declared().override("body.*.fc2.weight", Init.HE_NORMAL).initialize(he, c.seeds().get(0));
     try {

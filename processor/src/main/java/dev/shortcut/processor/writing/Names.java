@@ -1,5 +1,6 @@
 package dev.shortcut.processor.writing;
 
+import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 
 /** The runtime types generated code refers to, by name: the processor does not link against them. */
@@ -32,5 +33,10 @@ final class Names {
   static final ClassName INITIALIZATION = ClassName.get(RUNTIME + ".init", "Initialization");
   static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   static final String PROCESSOR = "dev.shortcut.processor.ShortcutProcessor";
+
+  /** {@code @Generated("dev.shortcut.processor.ShortcutProcessor")}. */
+  static AnnotationSpec generated() {
+    return AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build();
+  }
 
 }

@@ -1,6 +1,5 @@
 package dev.shortcut.processor.writing;
 
-import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
@@ -34,12 +33,14 @@ import javax.lang.model.element.Modifier;
 public final class NetworkWriter {
   private final ClassLayout layout;
   private final NetworkModel model;
+  private final boolean generatedAnnotation;
   private final TypeSpec.Builder outer;
   private final Map<Shard, TypeSpec.Builder> shardTypes = new LinkedHashMap<>();
 
-  private NetworkWriter(NetworkModel model, int layersPerClass) {
+  private NetworkWriter(NetworkModel model, int layersPerClass, boolean generatedAnnotation) {
     this.layout = new ClassLayout(model, layersPerClass);
     this.model = model;
+    this.generatedAnnotation = generatedAnnotation;
     this.outer = TypeSpec.classBuilder(model.className());
     for (Shard s : layout.plan.shards()) {
       shardTypes.put(s, TypeSpec.classBuilder(s.className).addModifiers(Modifier.PRIVATE, Modifier.FINAL));
@@ -48,7 +49,15 @@ public final class NetworkWriter {
 
   /** The Java file of {@code model}. */
   public static JavaFile write(NetworkModel model) {
-    return write(model, ClassPlan.LAYERS_PER_CLASS);
+    return write(model, true);
+  }
+
+  /**
+   * The Java file of {@code model}, annotated {@code @Generated} when {@code generatedAnnotation}
+   * (the declaration's module can read it).
+   */
+  public static JavaFile write(NetworkModel model, boolean generatedAnnotation) {
+    return new NetworkWriter(model, ClassPlan.LAYERS_PER_CLASS, generatedAnnotation).file();
   }
 
   /**
@@ -56,7 +65,7 @@ public final class NetworkWriter {
    * {@link ClassPlan#LAYERS_PER_CLASS}: tests split small networks, or keep a deep one whole.
    */
   public static JavaFile write(NetworkModel model, int layersPerClass) {
-    return new NetworkWriter(model, layersPerClass).file();
+    return new NetworkWriter(model, layersPerClass, true).file();
   }
 
   static ClassName className(NetworkModel model) {
@@ -72,8 +81,10 @@ public final class NetworkWriter {
     DocWriter docs = new DocWriter(layout);
     outer.addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addSuperinterface(layout.isDouble ? Names.DOUBLE_NETWORK : Names.FLOAT_NETWORK)
-        .addAnnotation(AnnotationSpec.builder(Names.GENERATED).addMember("value", "$S", Names.PROCESSOR).build())
         .addJavadoc(docs.classJavadoc());
+    if (generatedAnnotation) {
+      outer.addAnnotation(Names.generated());
+    }
     addConstants();
     addFields();
     addConstructors();

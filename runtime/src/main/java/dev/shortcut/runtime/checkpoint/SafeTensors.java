@@ -331,7 +331,49 @@ public final class SafeTensors {
 
   /** Reads and validates a whole file; nothing is returned unless everything checks out. */
   public static Contents read(Path file) throws CheckpointException {
-    byte[] bytes;
+    return decode(file, readBytes(file));
+  }
+
+  /**
+   * Reads only the header's {@code __metadata__}, not the tensors: a look at what a checkpoint
+   * says of itself (its epoch, its metric) that costs the header, not the file.
+   */
+  public static Map<String, String> readMetadata(Path file) throws CheckpointException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      while (length.hasRemaining() && ch.read(length) >= 0) {
+        // a file shorter than 8 bytes leaves it unfilled
+      }
+      if (length.hasRemaining()) {
+        throw new CheckpointException(file, "truncated: " + length.position()
+            + " bytes, fewer than the 8-byte header length");
+      }
+      long headerLength = length.getLong(0);
+      if (headerLength < 2 || headerLength > MAX_HEADER || 8 + headerLength > ch.size()) {
+        throw new CheckpointException(file, "corrupt: header length " + headerLength + " is not plausible for a file of "
+            + ch.size() + " bytes");
+      }
+      ByteBuffer header = ByteBuffer.allocate(8 + (int) headerLength);
+      header.position(8);
+      while (header.hasRemaining() && ch.read(header) >= 0) {
+        // read to the end of the header
+      }
+      Map<String, String> metadata = new LinkedHashMap<>();
+      parseHeader(header.array(), (int) headerLength, new ArrayList<>(), metadata);
+      return metadata;
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException(file, "no such file");
+    } catch (CheckpointException e) {
+      throw e;
+    } catch (JsonProcessingException e) {
+      throw new CheckpointException(file, "corrupt header: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new CheckpointException(file, "cannot read: " + reason(e), e);
+    }
+  }
+
+  /** The whole file's bytes, refusing a directory or a file too large for one array. */
+  static byte[] readBytes(Path file) throws CheckpointException {
     try {
       if (Files.isDirectory(file)) {
         throw new CheckpointException(file, "is a directory, not a checkpoint file");
@@ -341,7 +383,7 @@ public final class SafeTensors {
         throw new CheckpointException(file, "holds " + size + " bytes; Shortcut reads checkpoints of at most "
             + MAX_FILE);
       }
-      bytes = Files.readAllBytes(file);
+      return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new CheckpointException(file, "no such file");
     } catch (CheckpointException e) {
@@ -349,7 +391,6 @@ public final class SafeTensors {
     } catch (IOException e) {
       throw new CheckpointException(file, "cannot read: " + reason(e), e);
     }
-    return decode(file, bytes);
   }
 
   /** One header entry before its data is checked. */

@@ -73,14 +73,25 @@ public record ChannelStandardization(float[] mean, float[] std) {
       throw new IllegalArgumentException(images.name() + " has " + shape.channels()
           + " channels, the statistics " + mean.length);
     }
-    // Spread over every feature of a row (HWC: the channel is the fastest index), so the one
-    // per-feature standardization does the arithmetic.
+    return perFeature(shape).apply(images);
+  }
+
+  /**
+   * The same statistics spread over every feature of an image of {@code shape} (stored HWC: the
+   * channel is the fastest index), as one per-feature standardization: what {@link #apply} does,
+   * and what a {@link Preprocessing} keeps for prediction.
+   */
+  public Dataset.Standardization perFeature(ImageShape shape) {
+    if (shape.channels() != mean.length) {
+      throw new IllegalArgumentException("images of " + shape + " have " + shape.channels()
+          + " channels, the statistics " + mean.length);
+    }
     float[] featureMean = new float[shape.size()];
     float[] featureStd = new float[shape.size()];
     for (int j = 0; j < featureMean.length; j++) {
       featureMean[j] = mean[j % mean.length];
       featureStd[j] = std[j % std.length];
     }
-    return new Dataset.Standardization(featureMean, featureStd).apply(images);
+    return new Dataset.Standardization(featureMean, featureStd);
   }
 }

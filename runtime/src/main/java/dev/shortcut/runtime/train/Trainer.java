@@ -2,16 +2,21 @@ package dev.shortcut.runtime.train;
 
 import dev.shortcut.runtime.Network;
 import dev.shortcut.runtime.ParameterTable;
+import dev.shortcut.runtime.checkpoint.CheckpointException;
 import dev.shortcut.runtime.checkpoint.CheckpointSaver;
+import dev.shortcut.runtime.checkpoint.Checkpoints;
+import dev.shortcut.runtime.checkpoint.SafeTensors;
 import dev.shortcut.runtime.data.Dataset;
 import dev.shortcut.runtime.data.ImageAugmentation;
 import dev.shortcut.runtime.data.ImageShape;
 import dev.shortcut.runtime.optim.Optimizer;
 import dev.shortcut.runtime.optim.Schedule;
 import dev.shortcut.runtime.report.Progress;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -37,7 +42,7 @@ import java.util.Objects;
  * <p>A trainer is a configuration; the optimizer holds the state of one network. {@link #fit}
  * on the network the trainer's optimizer serves (or on the first network, before it serves any)
  * continues that optimizer, which must not be past the run's first step: a second {@code fit} of
- * the same network is refused, since its run is over (use {@code resumeAfter} to train on).
+ * the same network is refused, since its run is over (use {@code resumeFrom} to train on).
  * {@code fit} on any other network trains it with {@code optimizer().fresh()}, found in the
  * returned history.
  *
@@ -61,6 +66,7 @@ public final class Trainer {
   final NonFinitePolicy onNonFinite;
   final long maxSteps;
   final int completedEpochs;
+  final Path resumeFrom;
   final ImageAugmentation augmentation;
 
   private Trainer(Builder b) {
@@ -77,6 +83,7 @@ public final class Trainer {
     this.onNonFinite = b.onNonFinite;
     this.maxSteps = b.maxSteps;
     this.completedEpochs = b.completedEpochs;
+    this.resumeFrom = b.resumeFrom;
     this.augmentation = b.augmentation;
   }
 
@@ -120,21 +127,38 @@ public final class Trainer {
     ImageShape images = augmentedShape(train);
     long stepsPerEpoch = (train.size() + batchSize - 1) / batchSize;
     long totalSteps = maxSteps > 0 ? Math.min(maxSteps, stepsPerEpoch * epochs) : stepsPerEpoch * epochs;
-    long start = completedEpochs * stepsPerEpoch; // where an uninterrupted run would be now
-    if (start >= totalSteps) {
-      throw new IllegalArgumentException("resumeAfter(" + completedEpochs + ") starts at step " + (start + 1)
-          + ", but maxSteps(" + maxSteps + ") ends the run before it: nothing is left to train");
+    int completed = completedEpochs;
+    long start = completed * stepsPerEpoch; // where an uninterrupted run would be now
+    Optimizer optimizer;
+    if (resumeFrom != null) {
+      TrainingPosition at = position(resumeFrom);
+      checkResumable(at, train, stepsPerEpoch, totalSteps);
+      completed = at.epoch();
+      start = at.step();
+      optimizer = this.optimizer.network() == null || this.optimizer.network() == net ? this.optimizer
+          : this.optimizer.fresh();
+      try {
+        Checkpoints.load(net, optimizer, resumeFrom); // checks both files whole before it changes anything
+      } catch (CheckpointException e) {
+        throw new UncheckedIOException(e.getMessage(), e);
+      }
+    } else {
+      if (start >= totalSteps) {
+        throw new IllegalArgumentException("resumeAfter(" + completed + ") starts at step " + (start + 1)
+            + ", but maxSteps(" + maxSteps + ") ends the run before it: nothing is left to train");
+      }
+      optimizer = optimizerFor(net, start);
     }
-    Optimizer optimizer = optimizerFor(net, start);
-    String before = "before epoch " + (completedEpochs + 1) + ", step " + (start + 1);
-    NonFiniteException broken = Diagnosis.parameters(net, before, completedEpochs + 1, start + 1);
+    String before = "before epoch " + (completed + 1) + ", step " + (start + 1);
+    NonFiniteException broken = Diagnosis.parameters(net, before, completed + 1, start + 1);
     if (broken == null && optimizer.network() == net) {
-      broken = Diagnosis.optimizerState(net, optimizer, before, completedEpochs + 1, start + 1);
+      broken = Diagnosis.optimizerState(net, optimizer, before, completed + 1, start + 1);
     }
     if (broken != null) {
       throw broken; // whatever the policy: no step could repair it
     }
-    TrainingRun state = new TrainingRun(net, optimizer, train, validation, completedEpochs + 1, epochs, totalSteps);
+    TrainingRun state = new TrainingRun(net, optimizer, train, validation, completed + 1, epochs, totalSteps,
+        batchSize, seed);
     state.step = start;
     TrainingLoop run = new TrainingLoop(this, state, images, listenersFor());
     boolean wasTraining = net.isTraining();
@@ -201,6 +225,59 @@ public final class Trainer {
         + "withImageShape(ImageShape.of(channels, height, width))"));
   }
 
+  /** The position recorded in {@code checkpoint}, refusing one that records none. */
+  private static TrainingPosition position(Path checkpoint) {
+    Map<String, String> metadata;
+    try {
+      metadata = SafeTensors.readMetadata(checkpoint);
+    } catch (CheckpointException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+    try {
+      return TrainingPosition.fromMetadata(metadata).orElseThrow(() -> new IllegalArgumentException(checkpoint
+          + " records no training position (epoch, step, schedule): it was not written during a run. Checkpoints "
+          + "written by checkpointEvery, checkpointBest or CheckpointSaver record one; for this file, load it with "
+          + "Checkpoints.load(net, optimizer, file) and say how many epochs it completed with resumeAfter(epochs)"));
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage().startsWith(checkpoint.toString())) {
+        throw e;
+      }
+      throw new IllegalArgumentException(checkpoint + " records an incomplete training position (" + e.getMessage()
+          + "): an older checkpoint? Load it with Checkpoints.load(net, optimizer, file) and say how many epochs it "
+          + "completed with resumeAfter(epochs)", e);
+    }
+  }
+
+  /**
+   * Refuses to resume a run that this configuration would not continue: another batch size or
+   * training set (other steps per epoch), another seed (other shuffles), a position part-way
+   * through an epoch, or nothing left to train.
+   */
+  private void checkResumable(TrainingPosition at, Dataset train, long stepsPerEpoch, long totalSteps) {
+    String file = resumeFrom.toString();
+    if (at.stepsPerEpoch() != stepsPerEpoch || at.batchSize() != batchSize || at.trainingSamples() != train.size()) {
+      throw new IllegalArgumentException(file + " was written by a run of batch size " + at.batchSize() + " over "
+          + at.trainingSamples() + " training samples (" + at.stepsPerEpoch() + " steps per epoch); this trainer takes "
+          + "batch size " + batchSize + " over " + train.size() + " (" + stepsPerEpoch + " steps): resuming would "
+          + "not continue that run. Use the same batch size and training set, or load the weights with "
+          + "Checkpoints.load(net, file) and start a new run");
+    }
+    if (at.seed() != seed) {
+      throw new IllegalArgumentException(file + " was written by a run with seed " + at.seed() + ", and this trainer "
+          + "has seed " + seed + ": its epochs would be shuffled otherwise. Use seed(" + at.seed() + ") to continue "
+          + "the run, or load the weights with Checkpoints.load(net, file) and start a new run");
+    }
+    if (at.step() != at.epoch() * stepsPerEpoch) {
+      throw new IllegalArgumentException(file + " was written at step " + at.step() + ", part-way through epoch "
+          + at.epoch() + " (maxSteps ended that run): a run resumes from a whole epoch");
+    }
+    if (at.epoch() >= epochs || at.step() >= totalSteps) {
+      throw new IllegalArgumentException(file + " completed epoch " + at.epoch() + " (step " + at.step() + "), and "
+          + "this trainer's run ends at epoch " + epochs + (maxSteps > 0 ? " or step " + maxSteps : "")
+          + ": nothing is left to train. To train on, ask for more epochs (epochs counts the whole run)");
+    }
+  }
+
   /**
    * The optimizer for a run of {@code net} starting after {@code start} steps: the trainer's own
    * when it serves {@code net} or no network yet, a fresh copy for any other network.
@@ -213,8 +290,8 @@ public final class Trainer {
       throw new IllegalStateException("the trainer's " + optimizer.name() + " optimizer has already applied "
           + optimizer.steps() + " updates to " + net.name() + ", but this run starts at step " + (start + 1)
           + " (epoch " + (completedEpochs + 1) + "): a trainer's run trains epochs " + (completedEpochs + 1)
-          + " to " + epochs + " once. To train on, build a trainer with more epochs and resumeAfter(<epochs "
-          + "done>) around the same optimizer; to start a new run, build one with optimizer().fresh()");
+          + " to " + epochs + " once. To train on, build a trainer with more epochs and resumeFrom(<its "
+          + "checkpoint>), or resumeAfter(<epochs done>) around the same optimizer; to start a new run, build one with optimizer().fresh()");
     }
     return optimizer;
   }
@@ -254,6 +331,7 @@ public final class Trainer {
     private NonFinitePolicy onNonFinite = NonFinitePolicy.FAIL;
     private long maxSteps;
     private int completedEpochs;
+    private Path resumeFrom;
     private ImageAugmentation augmentation;
 
     private Builder(Optimizer optimizer) {
@@ -380,6 +458,7 @@ public final class Trainer {
      * Resumes a run whose first {@code completed} epochs are done: training starts at epoch
      * {@code completed + 1} with the same shuffles and schedule position as an uninterrupted run
      * (load the optimizer's state from the checkpoint first). Must be fewer than {@link #epochs}.
+     * For a checkpoint that records its position, {@link #resumeFrom} does all of this.
      */
     public Builder resumeAfter(int completed) {
       if (completed < 0) {
@@ -389,8 +468,27 @@ public final class Trainer {
       return this;
     }
 
+    /**
+     * Continues the run that wrote {@code checkpoint} (with {@link #checkpointEvery}, {@link
+     * #checkpointBest} or a {@link CheckpointSaver}): {@code fit} loads the network and this
+     * trainer's optimizer from it (the optimizer's state from the file beside it) and trains from
+     * the epoch after the one it recorded, with the same shuffles, augmentation and schedule
+     * position as an uninterrupted run, so the parameters come out bit-identical. {@code epochs}
+     * still counts the whole run; a larger count than the first run's trains on, with the schedule
+     * laid over the new length. The batch size, the training set's size and the seed must be the
+     * run's; {@code fit} says which differs.
+     */
+    public Builder resumeFrom(Path checkpoint) {
+      this.resumeFrom = Objects.requireNonNull(checkpoint, "checkpoint");
+      return this;
+    }
+
     /** The trainer; refuses a configuration that leaves nothing to train. */
     public Trainer build() {
+      if (resumeFrom != null && completedEpochs > 0) {
+        throw new IllegalArgumentException("resumeFrom(" + resumeFrom + ") reads the completed epochs from the "
+            + "checkpoint; resumeAfter(" + completedEpochs + ") would say it twice: use one of them");
+      }
       if (completedEpochs >= epochs) {
         throw new IllegalArgumentException("resumeAfter(" + completedEpochs + ") with epochs(" + epochs
             + ") leaves nothing to train: epochs counts the whole run, so ask for more than the "

@@ -46,7 +46,7 @@ final class TrainingLoop {
 
   TrainingHistory train(Dataset validation) {
     List<EpochMetrics> history = new ArrayList<>();
-    for (int epoch = config.completedEpochs + 1; epoch <= config.epochs && state.step < state.totalSteps(); epoch++) {
+    for (int epoch = state.firstEpoch(); epoch <= config.epochs && state.step < state.totalSteps(); epoch++) {
       EpochMetrics m = epoch(epoch, validation);
       history.add(m);
       boolean go = true;

@@ -16,6 +16,8 @@ public final class TrainingRun {
   private final int firstEpoch;
   private final int lastEpoch;
   private final long totalSteps;
+  private final int batchSize;
+  private final long seed;
   int epoch;
   long step;
   long epochSamples;
@@ -23,8 +25,14 @@ public final class TrainingRun {
   double epochLossSum;
   long epochCorrect;
 
+  /** A run of one step per epoch and seed 0, for listeners tried on their own. */
   TrainingRun(Network network, Optimizer optimizer, Dataset training, Dataset validation, int firstEpoch,
       int lastEpoch, long totalSteps) {
+    this(network, optimizer, training, validation, firstEpoch, lastEpoch, totalSteps, Math.max(1, training.size()), 0);
+  }
+
+  TrainingRun(Network network, Optimizer optimizer, Dataset training, Dataset validation, int firstEpoch,
+      int lastEpoch, long totalSteps, int batchSize, long seed) {
     this.network = network;
     this.optimizer = optimizer;
     this.training = training;
@@ -32,6 +40,8 @@ public final class TrainingRun {
     this.firstEpoch = firstEpoch;
     this.lastEpoch = lastEpoch;
     this.totalSteps = totalSteps;
+    this.batchSize = batchSize;
+    this.seed = seed;
   }
 
   /** The network being trained. */
@@ -67,6 +77,24 @@ public final class TrainingRun {
   /** Where the run ends, in steps counted from epoch 1 ({@code maxSteps} included). */
   public long totalSteps() {
     return totalSteps;
+  }
+
+  /** Samples per step. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /** Steps of one whole epoch. */
+  public long stepsPerEpoch() {
+    return (training.size() + batchSize - 1) / batchSize;
+  }
+
+  /**
+   * Where the run stands now, as a checkpoint records it for {@link Trainer.Builder#resumeFrom}:
+   * at the end of an epoch (in {@link TrainingListener#onEpochEnd}), the epoch just completed.
+   */
+  public TrainingPosition position() {
+    return new TrainingPosition(epoch, step, lastEpoch, totalSteps, stepsPerEpoch(), batchSize, seed, training.size());
   }
 
   /** The current epoch. */

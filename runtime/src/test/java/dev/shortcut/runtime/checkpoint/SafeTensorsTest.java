@@ -138,14 +138,15 @@ class SafeTensorsTest {
     Adam adam = Adam.withLearningRate(0.01);
     Arrays.fill(a.gradients(), 0.1f);
     adam.step(a, 0.01);
-    Path good = dir.resolve("good.safetensors");
-    Checkpoints.save(a, adam, good, Map.of());
-    SafeTensors.Contents c = SafeTensors.read(good);
+    Path bad = dir.resolve("bad.safetensors");
+    Checkpoints.save(a, adam, bad, Map.of());
+    // The step count lives in the optimizer's file beside the checkpoint.
+    Path optimizerFile = Checkpoints.optimizerFile(bad);
+    SafeTensors.Contents c = SafeTensors.read(optimizerFile);
     for (String steps : List.of("abc", "-3", "1e3", "")) {
       Map<String, String> metadata = new LinkedHashMap<>(c.metadata());
       metadata.put("optimizer.steps", steps);
-      Path bad = dir.resolve("bad.safetensors");
-      SafeTensors.write(bad, new ArrayList<>(c.tensors().values()), metadata);
+      SafeTensors.write(optimizerFile, new ArrayList<>(c.tensors().values()), metadata);
       TinyResidualNetwork b = new TinyResidualNetwork(5, 7, 3, 2, 99);
       float[] before = b.parameters().clone();
       Adam fresh = Adam.withLearningRate(0.01);
