@@ -3,6 +3,7 @@ package dev.shortcut.examples.experiment;
 import dev.shortcut.examples.paper.CifarFamily;
 import dev.shortcut.examples.paper.Deep1202Family;
 import dev.shortcut.examples.paper.FashionFamily;
+import dev.shortcut.runtime.FloatNetwork;
 import dev.shortcut.runtime.Network;
 import dev.shortcut.runtime.NetworkVariant;
 import dev.shortcut.runtime.checkpoint.Checkpoints;
@@ -76,7 +77,8 @@ final class ConvExperiment {
    * The data: training and test images, standardized per channel, the networks that fit them, and
    * the 1,202-layer pair when one is declared for their channels.
    */
-  record Data(String name, Dataset train, Dataset test, List<NetworkVariant> family, List<NetworkVariant> deep) {}
+  record Data(String name, Dataset train, Dataset test, List<NetworkVariant<FloatNetwork>> family,
+      List<NetworkVariant<FloatNetwork>> deep) {}
 
   static Data fashionMnist(Dataset paddedTrain, Dataset paddedTest) {
     ChannelStandardization norm = ChannelStandardization.of(paddedTrain);
@@ -113,7 +115,7 @@ final class ConvExperiment {
         config.threads());
     List<RunRecord> runs = new ArrayList<>();
     for (long seed : config.seeds()) {
-      for (NetworkVariant v : data.family()) {
+      for (NetworkVariant<FloatNetwork> v : data.family()) {
         List<Integer> depths = v.residual() ? config.residualDepths() : config.plainDepths();
         if (depths.contains(v.layers())) {
           runs.add(cell(v, seed, train));
@@ -122,7 +124,7 @@ final class ConvExperiment {
     }
     List<RunRecord> deep = new ArrayList<>();
     if (config.deepSteps() > 0) {
-      for (NetworkVariant v : data.deep()) {
+      for (NetworkVariant<FloatNetwork> v : data.deep()) {
         deep.add(deepCell(v, config.seeds().get(0), train));
       }
     }
@@ -132,7 +134,7 @@ final class ConvExperiment {
   /** The sweep's runs and the very deep runs. */
   record Results(List<RunRecord> runs, List<RunRecord> deep) {}
 
-  private RunRecord cell(NetworkVariant v, long seed, Dataset train) throws IOException {
+  private RunRecord cell(NetworkVariant<FloatNetwork> v, long seed, Dataset train) throws IOException {
     String id = v.variantName() + "-" + v.layers() + "-seed" + seed;
     Path file = out.resolve("cells").resolve(id + ".json");
     String signature = config.signature(data.name());
@@ -195,7 +197,7 @@ final class ConvExperiment {
    * A 1,202-layer network for a bounded number of steps: the paper's warm-up rate 0.01 throughout,
    * its loss logged every few steps, then its error on {@code deepEvalImages} training and test images.
    */
-  private RunRecord deepCell(NetworkVariant v, long seed, Dataset train) throws IOException {
+  private RunRecord deepCell(NetworkVariant<FloatNetwork> v, long seed, Dataset train) throws IOException {
     String id = v.variantName() + "-" + v.layers() + "-seed" + seed;
     Path file = out.resolve("cells").resolve(id + ".json");
     String signature = config.signature(data.name()) + String.format(Locale.ROOT, " deep=%d/%d/%d",
