@@ -61,16 +61,24 @@ final class ConvExperiment {
     }
   }
 
-  /** The quick run: a subset of images, two depths a side, one seed. */
+  /**
+   * The quick run, a smoke version that fits the main job's ten minutes: 4,000 images, three
+   * epochs, two depths a side, one seed, and ten steps of each 1,202-layer network. Too short to
+   * show the paper's shape; the full run is the experiment.
+   */
   static Config quick(int threads) {
-    return new Config("quick", 6_000, 3, 128, List.of(20, 32), List.of(20, 32), List.of(1L), 12, 1_000, 12, 16,
-        256, threads);
+    return new Config("quick", 4_000, 3, 128, List.of(20, 32), List.of(20, 32), List.of(1L), 10, 1_000, 10, 8,
+        128, threads);
   }
 
-  /** The full run: the paper's depths, two seeds, all images. */
+  /**
+   * The full run, about two hours on two cores: the paper's depths (plain 20 to 56, residual 20 to
+   * 110), two seeds, 16,000 images for three epochs (375 iterations of batch 128; the paper trains
+   * 64,000), and 100 steps of batch 16 of each 1,202-layer network.
+   */
   static Config full(int threads) {
-    return new Config("full", 0, 6, 128, List.of(20, 32, 44, 56), List.of(20, 32, 44, 56, 110), List.of(1L, 2L), 30,
-        2_000, 60, 32, 1_000, threads);
+    return new Config("full", 16_000, 3, 128, List.of(20, 32, 44, 56), List.of(20, 32, 44, 56, 110),
+        List.of(1L, 2L), 15, 2_000, 100, 16, 1_000, threads);
   }
 
   /**
@@ -194,13 +202,13 @@ final class ConvExperiment {
   }
 
   /**
-   * A 1,202-layer network for a bounded number of steps: the paper's warm-up rate 0.01 throughout,
+   * A 1,202-layer network for a bounded number of steps: the paper's warm-up rate 0.01, then 0.1,
    * its loss logged every few steps, then its error on {@code deepEvalImages} training and test images.
    */
   private RunRecord deepCell(NetworkVariant<FloatNetwork> v, long seed, Dataset train) throws IOException {
     String id = v.variantName() + "-" + v.layers() + "-seed" + seed;
     Path file = out.resolve("cells").resolve(id + ".json");
-    String signature = config.signature(data.name()) + String.format(Locale.ROOT, " deep=%d/%d/%d",
+    String signature = config.signature(data.name()) + String.format(Locale.ROOT, " deep=%d/%d/%d start=0.01-then-0.1",
         config.deepSteps(), config.deepBatch(), config.deepEvalImages());
     RunRecord done = CellFiles.read(file, signature);
     if (done != null) {
@@ -213,7 +221,11 @@ final class ConvExperiment {
     double[] window = new double[2];
     long[] taken = new long[1];
     int epochs = (int) Math.ceil(config.deepSteps() * (double) config.deepBatch() / train.size());
-    Trainer trainer = Trainer.builder(Sgd.withLearningRate(0.01).momentum(0.9).weightDecay(1e-4))
+    // The paper's start for ResNet-1202: 0.01 until training is under way, then 0.1 (here for the
+    // first fifth of the steps, which the paper's "error below 80 %" takes at this budget).
+    Schedule warmup = Schedule.constant().withConstantWarmup(Math.max(1, config.deepSteps() / 5), 0.1);
+    Trainer trainer = Trainer.builder(Sgd.withLearningRate(0.1).momentum(0.9).weightDecay(1e-4))
+        .schedule(warmup)
         .epochs(epochs).batchSize(config.deepBatch()).seed(seed).maxSteps(config.deepSteps())
         .augmentation(ImageAugmentation.paperCifar())
         .listener(new TrainingListener() {

@@ -120,8 +120,9 @@ public final class Reproduce {
         conv.batch(), conv.seeds(), conv.plainDepths(), conv.residualDepths(),
         String.format(Locale.ROOT, "%.1f %%", 100.0 * conv.epochs() * (conv.trainImages() == 0 ? data.train().size()
             : conv.trainImages()) / (64_000.0 * 128)), conv.curveTestImages(),
-        results.deep().isEmpty() ? "" : String.format(Locale.ROOT, " The 1,202-layer pair: %d steps of batch %d at "
-            + "learning rate 0.01, loss logged %d times.", conv.deepSteps(), conv.deepBatch(), 12));
+        results.deep().isEmpty() ? "" : String.format(Locale.ROOT, " The 1,202-layer pair: %d steps of batch %d, "
+            + "learning rate 0.01 for the first %d steps then 0.1, loss logged %d times.", conv.deepSteps(),
+            conv.deepBatch(), Math.max(1, conv.deepSteps() / 5), Math.min(12, conv.deepSteps())));
     ConvResultsPage.write(config.out().resolve("README.md"),
         ConvResultsPage.section(configuration, results.runs(), results.deep(), verdict));
     System.out.println();
