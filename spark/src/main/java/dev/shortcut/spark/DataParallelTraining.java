@@ -90,20 +90,19 @@ public final class DataParallelTraining {
   }
 
   /**
-   * One round: its steps, its wall time on the driver (job, transfers and averaging included), and
-   * the longest shard's compute time inside its task.
+   * One round: its steps, its wall time on the driver, and the time of the slowest shard's steps.
    *
    * @param firstStep the round's first step, from 1
    * @param steps steps in the round (K, fewer at the end)
-   * @param seconds wall time of the round
-   * @param computeSeconds the slowest shard's time from task start to its answer (building the
-   *     replica, loading the state, the steps, copying the state out)
+   * @param seconds wall time of the round: the Spark job, moving the states, building each
+   *     replica and loading its state, the steps, and the average
+   * @param stepSeconds the slowest shard's time for its steps alone
    * @param loss mean training loss of the round's batches over all shards
    */
-  public record Round(long firstStep, int steps, double seconds, double computeSeconds, double loss) {
-    /** Time of the round outside the shards' work: the cost of the exchange. */
+  public record Round(long firstStep, int steps, double seconds, double stepSeconds, double loss) {
+    /** The round's time beyond its steps: what one exchange costs. */
     public double exchangeSeconds() {
-      return Math.max(0, seconds - computeSeconds);
+      return Math.max(0, seconds - stepSeconds);
     }
   }
 
@@ -117,13 +116,13 @@ public final class DataParallelTraining {
    * @param rounds the rounds this call ran
    */
   public record Result(FloatNetwork network, Optimizer optimizer, long steps, long resumedFrom, List<Round> rounds) {
-    /** Mean compute time of one step inside a shard's task. */
+    /** Mean time of one step on a shard (the slowest shard of each round). */
     public double secondsPerStep() {
-      return rounds.stream().mapToDouble(Round::computeSeconds).sum()
+      return rounds.stream().mapToDouble(Round::stepSeconds).sum()
           / Math.max(1, rounds.stream().mapToInt(Round::steps).sum());
     }
 
-    /** Mean cost of one exchange (a round's time outside the shards' work). */
+    /** Mean cost of one exchange: a round's time beyond its steps. */
     public double secondsPerExchange() {
       return rounds.stream().mapToDouble(Round::exchangeSeconds).average().orElse(Double.NaN);
     }
@@ -181,10 +180,10 @@ public final class DataParallelTraining {
       outcomes = outcomes.stream().sorted(Comparator.comparingInt(ShardSteps.Outcome::shard)).toList();
       state = ReplicaState.average(outcomes.stream().map(ShardSteps.Outcome::state).toList());
       double seconds = (System.nanoTime() - t0) / 1e9;
-      double compute = outcomes.stream().mapToLong(ShardSteps.Outcome::computeNanos).max().orElse(0) / 1e9;
+      double stepping = outcomes.stream().mapToLong(ShardSteps.Outcome::stepNanos).max().orElse(0) / 1e9;
       double loss = outcomes.stream().mapToDouble(ShardSteps.Outcome::lossSum).sum()
           / outcomes.stream().mapToLong(ShardSteps.Outcome::samples).sum();
-      rounds.add(new Round(first, k, seconds, compute, loss));
+      rounds.add(new Round(first, k, seconds, stepping, loss));
       round++;
       state.loadInto(net, opt);
       if (checkpoint != null && (round % checkpointEvery == 0 || state.steps() == steps)) {

@@ -47,8 +47,12 @@ final class ShardSteps implements Serializable {
     this.failStep = failStep;
   }
 
-  /** What a shard answers after a round. */
-  record Outcome(int shard, ReplicaState state, double lossSum, long samples, long computeNanos)
+  /**
+   * What a shard answers after a round.
+   *
+   * @param stepNanos time of the steps alone, from the first batch's load to the last update
+   */
+  record Outcome(int shard, ReplicaState state, double lossSum, long samples, long stepNanos)
       implements Serializable {
     private static final long serialVersionUID = 1L;
   }
@@ -86,7 +90,6 @@ final class ShardSteps implements Serializable {
    *     not finite
    */
   Outcome run(int shard, ReplicaState start, double[] rates) {
-    long t0 = System.nanoTime();
     Dataset set = data.get();
     FloatNetwork net = replica(Kernels.withThreads(threads));
     Optimizer opt = optimizer.create();
@@ -105,6 +108,7 @@ final class ShardSteps implements Serializable {
     long orderEpoch = -1;
     double lossSum = 0;
     long samples = 0;
+    long t0 = System.nanoTime();
     for (int k = 0; k < rates.length; k++) {
       long step = start.steps() + k + 1;
       String where = "shard " + shard + " of " + shards + ", step " + step;
@@ -143,7 +147,8 @@ final class ShardSteps implements Serializable {
       lossSum += loss;
       samples += b;
     }
-    return new Outcome(shard, ReplicaState.of(net, opt), lossSum, samples, System.nanoTime() - t0);
+    long stepNanos = System.nanoTime() - t0;
+    return new Outcome(shard, ReplicaState.of(net, opt), lossSum, samples, stepNanos);
   }
 
   private static void shuffle(int[] order, SplittableRandom random) {

@@ -137,7 +137,7 @@ class DataParallelTrainingTest {
     assertEquals(4, r.rounds().size());
     for (DataParallelTraining.Round round : r.rounds()) {
       assertEquals(3, round.steps());
-      assertTrue(round.computeSeconds() > 0 && round.computeSeconds() <= round.seconds(), round.toString());
+      assertTrue(round.stepSeconds() > 0 && round.stepSeconds() <= round.seconds(), round.toString());
       assertTrue(Double.isFinite(round.loss()) && round.loss() > 0, round.toString());
     }
     assertTrue(r.rounds().get(3).loss() < r.rounds().get(0).loss(), "it learns");
