@@ -6,6 +6,16 @@
 #   ./reproduce.sh           quick version (under 10 minutes on 2 cores)
 #   ./reproduce.sh --full    three seeds, more epochs (see README for its time)
 #   ./reproduce.sh --data DIR   Fashion-MNIST IDX files somewhere else
+#   ./reproduce.sh --threads N  kernel threads per network (default: all cores); in-process,
+#                               cores / N networks train at once
+#   ./reproduce.sh --executor spark   train the networks as Spark tasks on local[*] (for a
+#                               cluster, spark-submit the application jar: docs/sweeps.md);
+#                               the results match the in-process run's, network for network
+#   ./reproduce.sh --shard i/N  train slice i of N only (a batch scheduler's array job); once
+#                               every slice is done, a run without --shard writes the results
+#
+# Each network is a cell, written under results/cells/ and results/checkpoints/ as it finishes; a
+# rerun with the same settings reuses finished cells (delete results/cells/ to train them again).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -29,10 +39,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# Spark's jars (about 220 MB) are fetched only for --executor spark.
+spark=false
+[[ " $* " == *" --executor spark "* ]] && spark=true
 echo "Building Shortcut ..."
-mvn -B -q -ntp install -DskipTests
+if $spark; then
+  mvn -B -q -ntp install -DskipTests
+  mvn -B -q -ntp -pl spark dependency:build-classpath -Dmdep.includeScope=compile \
+    -Dmdep.outputFile=target/classpath.txt >/dev/null
+  extra="spark/target/classes:$(cat spark/target/classpath.txt)"
+else
+  mvn -B -q -ntp install -DskipTests -pl '!spark'
+  extra=""
+fi
 mvn -B -q -ntp -pl examples dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
 
 exec java --add-modules jdk.incubator.vector -Djava.awt.headless=true -Xss16m \
-  -cp "examples/target/classes:$(cat examples/target/classpath.txt)" \
+  -cp "examples/target/classes:$(cat examples/target/classpath.txt)${extra:+:$extra}" \
   dev.shortcut.examples.experiment.Reproduce "$@"

@@ -15,8 +15,8 @@ final class SparkContexts {
 
   /**
    * A context from {@code spark.*} system properties (what spark-submit passes), with
-   * {@code local[*]} as the master when none is set and {@code spark.task.cpus} set to
-   * {@code threads}.
+   * {@code local[*]} as the master when none is set, {@code spark.task.cpus} set to {@code
+   * threads}, warnings only in the log and no serialization debugger (unless set otherwise).
    *
    * @throws IllegalArgumentException when {@code spark.task.cpus} is already set to another number
    */
@@ -25,6 +25,9 @@ final class SparkContexts {
     conf.setIfMissing("spark.master", DEFAULT_MASTER);
     conf.setIfMissing("spark.app.name", appName);
     conf.setIfMissing("spark.log.level", "WARN");
+    // Spark's serialization debugger needs --add-opens java.base/sun.security.action; without the
+    // flag it hides a plain "not serializable" error behind an IllegalAccessException.
+    conf.setIfMissing("spark.serializer.extraDebugInfo", "false");
     if (conf.contains("spark.task.cpus") && conf.getInt("spark.task.cpus", 1) != threads) {
       throw new IllegalArgumentException(mismatch(conf.getInt("spark.task.cpus", 1), threads));
     }

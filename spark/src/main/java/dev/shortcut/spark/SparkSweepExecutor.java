@@ -38,7 +38,8 @@ public final class SparkSweepExecutor implements SweepExecutor {
 
   @Override
   public String describe() {
-    return context == null ? "Spark (not started)" : "Spark on " + context.master();
+    return "Spark on " + (context != null ? context.master()
+        : new org.apache.spark.SparkConf().get("spark.master", SparkContexts.DEFAULT_MASTER));
   }
 
   @Override

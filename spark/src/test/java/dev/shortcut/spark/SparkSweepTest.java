@@ -153,7 +153,7 @@ class SparkSweepTest {
   void theSparkExecutorIsFoundByName() {
     try (SweepExecutor executor = SweepExecutor.named("spark")) {
       assertInstanceOf(SparkSweepExecutor.class, executor);
-      assertEquals("Spark (not started)", executor.describe());
+      assertEquals("Spark on local[*]", executor.describe(), "the default master, before the context starts");
     }
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SweepExecutor.named("slurm"));
     assertTrue(e.getMessage().contains("there are [inprocess, spark]"), e.getMessage());

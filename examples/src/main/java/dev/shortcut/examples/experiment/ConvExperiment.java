@@ -176,9 +176,9 @@ final class ConvExperiment {
     Data d = data.get();
     System.out.printf(Locale.ROOT, "%nThe paper's experiment (%s): %s, %,d training images, %d epochs, batch %d,"
             + " SGD momentum 0.9, weight decay 1e-4, learning rate 0.1 ÷ 10 at 50%% and 75%%, augmentation,"
-            + " %d threads per run, %s%s%n", config.label(), d.name(),
+            + " %s per run, %s%s%n", config.label(), d.name(),
         config.trainImages() == 0 ? d.train().size() : Math.min(config.trainImages(), d.train().size()),
-        config.epochs(), config.batch(), config.threads(), executor.describe(),
+        config.epochs(), config.batch(), Reproduce.threads(config.threads()), executor.describe(),
         shard.count() == 1 ? "" : ", shard " + shard);
     Sweep sweep = sweep();
     Sweep deepSweep = deepSweep();

@@ -167,6 +167,11 @@ public final class Reproduce {
     return true;
   }
 
+  /** {@code "1 thread"}, {@code "2 threads"}. */
+  static String threads(int n) {
+    return n + (n == 1 ? " thread" : " threads");
+  }
+
   static Config parse(String[] args) {
     boolean full = false;
     Path data = FashionMnist.DEFAULT_DIR;
@@ -234,8 +239,8 @@ public final class Reproduce {
         .orElseThrow();
     System.out.println(ModelSummary.of(deepest.create(1, 0, kernels).architecture()).lines().limit(12)
         .reduce("", (a, b) -> a + b + "\n") + "  ...\n");
-    System.out.printf(Locale.ROOT, "Sweep (%s): %d networks × %d seeds, %d epochs each, batch %d, Adam 1e-3, %d threads"
-        + " per run, %s%s%n", c.label(), family.size(), c.seeds().size(), c.epochs(), c.batch(), c.threads(),
+    System.out.printf(Locale.ROOT, "Sweep (%s): %d networks × %d seeds, %d epochs each, batch %d, Adam 1e-3, %s per "
+        + "run, %s%s%n", c.label(), family.size(), c.seeds().size(), c.epochs(), c.batch(), threads(c.threads()),
         executor.describe(), c.shard().count() == 1 ? "" : ", shard " + c.shard());
 
     DenseExperiment experiment = new DenseExperiment(new DenseExperiment.Recipe(c.epochs(), c.batch(), c.deepSteps()),

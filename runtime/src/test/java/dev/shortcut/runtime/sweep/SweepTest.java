@@ -321,6 +321,27 @@ class SweepTest {
     KernelPools.give(3, a);
     KernelPools.give(3, b);
     assertSame(Kernels.withThreads(3), Kernels.withThreads(3, 0));
+
+    // A product large enough to be split over the threads gives the same bits from any pool.
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    int m = 128;
+    int n = 64;
+    int k = 300;
+    float[] x = new float[m * k];
+    float[] w = new float[n * k];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) random.nextGaussian();
+    }
+    float[] fromPool0 = new float[m * n];
+    float[] fromPool1 = new float[m * n];
+    Kernels.withThreads(2, 0).matmulABt(m, n, k, x, 0, w, 0, fromPool0, 0, false);
+    Kernels.withThreads(2, 1).matmulABt(m, n, k, x, 0, w, 0, fromPool1, 0, false);
+    assertNotSame(Kernels.withThreads(2, 0), Kernels.withThreads(2, 1));
+    assertArrayEquals(fromPool0, fromPool1);
+    assertThrows(IllegalArgumentException.class, () -> Kernels.withThreads(2, -1));
   }
 
   @SuppressWarnings("unchecked")
