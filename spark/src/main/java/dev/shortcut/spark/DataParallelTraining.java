@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -187,8 +188,9 @@ public final class DataParallelTraining {
       round++;
       state.loadInto(net, opt);
       if (checkpoint != null && (round % checkpointEvery == 0 || state.steps() == steps)) {
-        Checkpoints.save(net, opt, checkpoint, Map.of("data_parallel", signature(opt),
-            "step", Long.toString(state.steps())));
+        // Sorted: the file's bytes do not depend on a map's order.
+        Checkpoints.save(net, opt, checkpoint, new TreeMap<>(Map.of("data_parallel", signature(opt),
+            "step", Long.toString(state.steps()))));
         saved = state.steps();
       }
     }

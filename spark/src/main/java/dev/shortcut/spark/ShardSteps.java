@@ -7,6 +7,7 @@ import dev.shortcut.runtime.kernel.Kernels;
 import dev.shortcut.runtime.loss.MeanSquaredError;
 import dev.shortcut.runtime.loss.SoftmaxCrossEntropy;
 import dev.shortcut.runtime.optim.Optimizer;
+import dev.shortcut.runtime.sweep.KernelPools;
 import dev.shortcut.runtime.sweep.NetworkSpec;
 import dev.shortcut.runtime.sweep.SharedData;
 import java.io.Serializable;
@@ -90,8 +91,14 @@ final class ShardSteps implements Serializable {
    *     not finite
    */
   Outcome run(int shard, ReplicaState start, double[] rates) {
+    try (KernelPools.Lease pool = KernelPools.lease(threads)) { // tasks of one executor: a pool each
+      return run(shard, start, rates, pool.kernels());
+    }
+  }
+
+  private Outcome run(int shard, ReplicaState start, double[] rates, Kernels kernels) {
     Dataset set = data.get();
-    FloatNetwork net = replica(Kernels.withThreads(threads));
+    FloatNetwork net = replica(kernels);
     Optimizer opt = optimizer.create();
     start.loadInto(net, opt);
     net.setTraining(true);

@@ -9,8 +9,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** What a {@link CellTrainer} gets to train one cell: its kernels, and where its checkpoint goes. */
@@ -64,10 +64,11 @@ public final class CellContext {
    * Saves {@code net} (and {@code optimizer}'s state, when not null) as the cell's checkpoint,
    * with {@code metadata} and the cell's id and signature: written beside the target under a name
    * of its own and renamed over it, so a retried or duplicated task replaces the file whole and two
-   * attempts never write into the same file.
+   * attempts never write into the same file. The metadata are written sorted by key, so the file's
+   * bytes do not depend on the map's order ({@code Map.of} orders differently in every JVM).
    */
   public void saveCheckpoint(Network net, Optimizer optimizer, Map<String, String> metadata) throws IOException {
-    Map<String, String> all = new LinkedHashMap<>(metadata);
+    Map<String, String> all = new TreeMap<>(metadata);
     all.put("sweep.cell", cell.id());
     all.put("sweep.signature", signature);
     Files.createDirectories(checkpoint.getParent());

@@ -6,18 +6,65 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Hands each cell that runs in this JVM a kernel pool that no other running cell holds, so that
- * concurrent cells (an in-process pool, a Spark executor's task slots) do not queue for one pool.
- * A cell takes the lowest free pool number and gives it back when done: a JVM never has more pools
- * than it ran cells at once.
+ * Hands each run in this JVM a kernel thread pool that no other running run holds, so that
+ * concurrent runs (a sweep's cells in process, the tasks of a Spark executor) do not queue for one
+ * pool: a pool computes one product at a time. A run takes the lowest free pool number and gives it
+ * back when done, so a JVM never has more pools than it had runs at once. The numbers do not
+ * depend on the pool ({@link Kernels#withThreads(int, int)}).
+ *
+ * <pre>{@code
+ * try (KernelPools.Lease lease = KernelPools.lease(threads)) {
+ *   Network net = spec.create(batch, seed, lease.kernels());
+ *   ...
+ * }
+ * }</pre>
  */
-final class KernelPools {
+public final class KernelPools {
   private static final Map<Integer, BitSet> TAKEN = new HashMap<>();
 
   private KernelPools() {}
 
-  /** The lowest pool number for {@code threads} that no running cell holds, now taken. */
+  /** A pool of {@code threads} threads that is this run's until the lease is closed. */
+  public static Lease lease(int threads) {
+    return new Lease(threads, take(threads));
+  }
+
+  /** A pool held by one run. */
+  public static final class Lease implements AutoCloseable {
+    private final int threads;
+    private final int pool;
+    private boolean closed;
+
+    private Lease(int threads, int pool) {
+      this.threads = threads;
+      this.pool = pool;
+    }
+
+    /** The leased pool's kernels. */
+    public Kernels kernels() {
+      return Kernels.withThreads(threads, pool);
+    }
+
+    /** The pool's number among those of its size. */
+    public int pool() {
+      return pool;
+    }
+
+    /** Gives the pool back (once). */
+    @Override
+    public synchronized void close() {
+      if (!closed) {
+        closed = true;
+        give(threads, pool);
+      }
+    }
+  }
+
+  /** The lowest pool number for {@code threads} that no running run holds, now taken. */
   static synchronized int take(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
+    }
     BitSet taken = TAKEN.computeIfAbsent(threads, t -> new BitSet());
     int pool = taken.nextClearBit(0);
     taken.set(pool);
@@ -27,10 +74,5 @@ final class KernelPools {
   /** Gives {@code pool} back. */
   static synchronized void give(int threads, int pool) {
     TAKEN.get(threads).clear(pool);
-  }
-
-  /** The kernels of pool {@code pool}. */
-  static Kernels kernels(int threads, int pool) {
-    return Kernels.withThreads(threads, pool);
   }
 }

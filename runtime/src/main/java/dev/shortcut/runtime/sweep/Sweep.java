@@ -124,16 +124,13 @@ public final class Sweep implements Serializable {
    */
   public CellResult runCell(SweepCell cell, boolean concurrent) {
     String signature = trainer.signature(cell);
-    int pool = KernelPools.take(threadsPerRun);
     String row;
-    try {
-      CellContext context = new CellContext(cell, signature, KernelPools.kernels(threadsPerRun, pool),
-          checkpointFile(cell), !concurrent && Progress.enabledByDefault());
+    try (KernelPools.Lease pool = KernelPools.lease(threadsPerRun)) {
+      CellContext context = new CellContext(cell, signature, pool.kernels(), checkpointFile(cell),
+          !concurrent && Progress.enabledByDefault());
       row = trainer.train(cell, context);
     } catch (Exception e) {
       throw new SweepException("cell " + cell.id() + " failed: " + e, e);
-    } finally {
-      KernelPools.give(threadsPerRun, pool);
     }
     String wrong = CellFiles.checkRow(row);
     if (wrong != null) {
