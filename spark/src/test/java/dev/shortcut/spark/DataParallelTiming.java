@@ -41,9 +41,23 @@ public final class DataParallelTiming {
     int[] everies = {1, 8};
     int steps = 32;
     System.out.println("CPU: " + cpu() + "; kernels " + Kernels.implementation());
+    long started = System.nanoTime();
     try (JavaSparkContext context = LocalSpark.context()) {
-      DataParallelTraining.builder(WIDE, () -> Sgd.withLearningRate(0.01)).batchPerShard(32).steps(16).build()
-          .fit(context, data(32)); // warms Spark and the JIT up
+      System.out.printf(Locale.ROOT, "starting local[2]: %.1f s%n", (System.nanoTime() - started) / 1e9);
+      double[] jobs = new double[10];
+      for (int i = 0; i < jobs.length; i++) {
+        long t0 = System.nanoTime();
+        context.parallelize(List.of(1, 2), 2).map(x -> x + 1).collect();
+        jobs[i] = (System.nanoTime() - t0) / 1e9;
+      }
+      System.out.printf(Locale.ROOT, "a job of two trivial tasks: first %.0f ms, median of the next nine %.0f ms%n",
+          1e3 * jobs[0], 1e3 * median(Arrays.copyOfRange(jobs, 1, jobs.length)));
+      for (int b : batches) { // warms the JIT up on every size first: the first runs are several times slower
+        singleProcess(2 * b, 1, steps);
+        singleProcess(2 * b, 2, steps);
+        DataParallelTraining.builder(WIDE, () -> Sgd.withLearningRate(0.01)).batchPerShard(b).steps(16).build()
+            .fit(context, data(b));
+      }
       System.out.println("| batch per shard | K | single process, batch ×2, 1 thread (ms/step) | 2 threads (ms/step) "
           + "| shard step (ms) | exchange (ms) | data-parallel wall per step (ms) |");
       System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
@@ -87,7 +101,8 @@ public final class DataParallelTiming {
     ReplicaState start = ReplicaState.of(net, opt);
     double[] rates = new double[steps];
     Arrays.fill(rates, 0.01);
-    oneShard.run(0, start, rates); // warm-up
+    oneShard.run(0, start, rates); // warm-up, twice: the JIT compiles the steps in the first
+    oneShard.run(0, start, rates);
     double[] times = new double[REPEATS];
     for (int r = 0; r < REPEATS; r++) {
       times[r] = oneShard.run(0, start, rates).stepNanos() / 1e9 / steps;

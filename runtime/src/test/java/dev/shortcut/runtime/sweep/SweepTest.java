@@ -283,6 +283,18 @@ class SweepTest {
   }
 
   @Test
+  void executorsAreFoundByNameAndAMissingOneSaysWhereItIs() {
+    try (SweepExecutor executor = SweepExecutor.named("inprocess")) {
+      assertTrue(executor instanceof InProcessExecutor);
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SweepExecutor.named("spark"));
+    assertTrue(e.getMessage().startsWith("no sweep executor named 'spark' here; there are [inprocess]: the spark "
+        + "executor is in shortcut-spark"), e.getMessage());
+    assertEquals(2, new InProcessExecutor(5).concurrentCells(2), "cores ÷ threads per run");
+    assertEquals(1, new InProcessExecutor(1).concurrentCells(4), "at least one");
+  }
+
+  @Test
   void aNetworkSpecSaysWhyItCannotBuild() {
     IllegalStateException missing = assertThrows(IllegalStateException.class,
         () -> new NetworkSpec("com.example.Missing", "plain", 3).create(1, 0, Kernels.singleThreaded()));
