@@ -26,5 +26,6 @@ module dev.shortcut.runtime {
   exports dev.shortcut.runtime.optim;
   exports dev.shortcut.runtime.predict;
   exports dev.shortcut.runtime.report;
+  exports dev.shortcut.runtime.sweep;
   exports dev.shortcut.runtime.train;
 }

@@ -1,7 +1,6 @@
 package dev.shortcut.examples.experiment;
 
 import dev.shortcut.annotations.Init;
-import dev.shortcut.examples.lecture.LectureFamily;
 import dev.shortcut.examples.lecture.VeryDeepFamily;
 import dev.shortcut.runtime.FloatNetwork;
 import dev.shortcut.runtime.Network;
@@ -14,15 +13,18 @@ import dev.shortcut.runtime.data.FashionMnist;
 import dev.shortcut.runtime.init.Initialization;
 import dev.shortcut.runtime.kernel.Kernels;
 import dev.shortcut.runtime.loss.SoftmaxCrossEntropy;
-import dev.shortcut.runtime.optim.Adam;
 import dev.shortcut.runtime.optim.Sgd;
 import dev.shortcut.runtime.report.GradientNorms;
 import dev.shortcut.runtime.report.ModelSummary;
-import dev.shortcut.runtime.train.EpochMetrics;
-import dev.shortcut.runtime.train.Evaluation;
+import dev.shortcut.runtime.sweep.NetworkSpec;
+import dev.shortcut.runtime.sweep.Shard;
+import dev.shortcut.runtime.sweep.SharedData;
+import dev.shortcut.runtime.sweep.Sweep;
+import dev.shortcut.runtime.sweep.SweepCell;
+import dev.shortcut.runtime.sweep.SweepException;
+import dev.shortcut.runtime.sweep.SweepExecutor;
 import dev.shortcut.runtime.train.NonFiniteException;
 import dev.shortcut.runtime.train.Trainer;
-import dev.shortcut.runtime.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,17 +37,30 @@ import java.util.Map;
 /**
  * The main job: the lecture's experiment on Fashion-MNIST. Trains the residual network and its
  * plain twin at 6 to 110 layers with the same optimizer, budget and seeds; records training error
- * over the whole training set and test error after every epoch; then trains a 1,002-layer pair.
- * Writes {@code results/degradation.json}, the figures and {@code results/README.md}.
+ * over the whole training set and test error after every epoch; then trains a 1,002-layer pair;
+ * then the convolutional experiment ({@link ConvExperiment}). Writes {@code
+ * results/degradation.json}, the figures and {@code results/README.md}.
+ *
+ * <p>Every network trained is a cell of a sweep ({@link DenseExperiment}, {@link ConvExperiment}),
+ * written under its id as soon as it finishes and reused by a rerun. {@code --executor} chooses
+ * where cells train ({@code inprocess}, the default, or {@code spark}); {@code --shard i/N} trains
+ * one slice of them, for a batch scheduler's array job, and a last run without it assembles the
+ * results.
  */
 public final class Reproduce {
   /**
    * Configuration of one run of the job.
    *
+   * @param threads kernel threads of each network's training (Spark: {@code spark.task.cpus})
    * @param parts which experiments run: {@code "dense"}, {@code "conv"}, or both
+   * @param executor where the cells train: {@code "inprocess"} or {@code "spark"}
+   * @param shard the slice of the cells this process trains ({@code 1/1}: all)
    */
   record Config(List<Long> seeds, int epochs, int batch, int deepSteps, Path data, Path out, int threads, String label,
-      boolean full, java.util.Set<String> parts) {}
+      boolean full, java.util.Set<String> parts, String executor, Shard shard) {}
+
+  static final String USAGE = "usage: ./reproduce.sh [--full] [--data DIR] [--out DIR] [--threads N] "
+      + "[--only dense|conv] [--executor inprocess|spark] [--shard i/N]";
 
   private static final int WIDTH = 64;
 
@@ -53,50 +68,72 @@ public final class Reproduce {
 
   public static void main(String[] args) throws IOException {
     Config config;
+    SweepExecutor executor;
     try {
       config = parse(args);
+      executor = SweepExecutor.named(config.executor());
     } catch (IllegalArgumentException e) {
       System.err.println("reproduce: " + e.getMessage());
-      System.err.println("usage: ./reproduce.sh [--full] [--data DIR] [--out DIR] [--threads N] [--only dense|conv]");
+      System.err.println(USAGE);
       System.exit(2);
       return;
     }
     long start = System.nanoTime();
-    try {
+    boolean complete = true;
+    try (executor) {
       boolean cifar = Cifar10.isDirectory(config.data());
       if (cifar && config.parts().contains("dense")) {
         System.out.println("reproduce: " + config.data() + " holds CIFAR-10: the dense experiment is Fashion-MNIST's "
             + "(784 inputs) and is skipped; running the convolutional one on CIFAR-10");
       }
       if (!cifar && config.parts().contains("dense")) {
-        new Reproduce().run(config, FashionMnist.load(config.data()));
+        complete &= new Reproduce().run(config, DenseExperiment.shared(config.data()), executor);
       }
       if (config.parts().contains("conv")) {
-        ConvExperiment.Data data;
-        if (cifar) {
-          Cifar10.Splits splits = Cifar10.load(config.data());
-          data = ConvExperiment.cifar10(splits.train(), splits.test());
-        } else {
-          FashionMnist.Splits splits = FashionMnist.loadPadded(config.data());
-          data = ConvExperiment.fashionMnist(splits.train(), splits.test());
-        }
-        convolutional(config, data);
+        complete &= convolutional(config, ConvExperiment.shared(config.data()), executor);
       }
     } catch (DatasetException e) {
       System.err.println("reproduce: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (SweepException e) {
+      System.err.println("reproduce: " + e.getMessage());
+      System.err.println("Rerun the same command to train the cells that are missing.");
+      System.exit(1);
+      return;
     }
-    System.out.printf(Locale.ROOT, "done in %.1f minutes; see %s/README.md%n", (System.nanoTime() - start) / 6e10,
-        config.out());
+    System.out.printf(Locale.ROOT, "done in %.1f minutes; %s%n", (System.nanoTime() - start) / 6e10,
+        complete ? "see " + config.out() + "/README.md"
+            : "shard " + config.shard() + " is finished. When every shard is, run once more without --shard (it "
+                + "trains nothing then) to write the tables and figures");
   }
 
-  /** The paper's experiment: the sweep, the 1,202-layer pair, their figures and their section. */
-  static void convolutional(Config config, ConvExperiment.Data data) throws IOException {
+  /**
+   * Reports the cells left to other shards; answers whether every cell is finished.
+   */
+  private static boolean complete(String part, int unfinished, Config config) {
+    if (unfinished == 0) {
+      return true;
+    }
+    System.out.printf(Locale.ROOT, "%n%s: %d cells are still to train (shard %s trained its own); the results are "
+        + "written when all are finished%n", part, unfinished, config.shard());
+    return false;
+  }
+
+  /**
+   * The paper's experiment: the sweep, the 1,202-layer pair, their figures and their section;
+   * answers whether every cell is finished (the rest waits for the other shards).
+   */
+  static boolean convolutional(Config config, SharedData<ConvExperiment.Data> shared, SweepExecutor executor)
+      throws IOException {
     ConvExperiment.Config conv = config.full() ? ConvExperiment.full(config.threads())
         : ConvExperiment.quick(config.threads());
     Path dir = config.out().resolve("conv");
-    ConvExperiment.Results results = new ConvExperiment(conv, data, dir).run();
+    ConvExperiment.Data data = shared.get();
+    ConvExperiment.Results results = new ConvExperiment(conv, shared, dir).run(executor, config.shard());
+    if (!complete("convolutional", results.unfinished(), config)) {
+      return false;
+    }
     List<RunRecord> all = concat(results.runs(), results.deep());
     Files.writeString(dir.resolve("degradation.json"), Json.records(all));
     Figures.save(Figures.errorVersusIterations(results.runs(), "plain"), dir, "curves-plain");
@@ -128,6 +165,12 @@ public final class Reproduce {
     System.out.println();
     System.out.println(ResultsPage.depthTable(results.runs()));
     System.out.println(verdict);
+    return true;
+  }
+
+  /** {@code "1 thread"}, {@code "2 threads"}. */
+  static String threads(int n) {
+    return n + (n == 1 ? " thread" : " threads");
   }
 
   static Config parse(String[] args) {
@@ -136,6 +179,8 @@ public final class Reproduce {
     Path out = Path.of("results");
     int threads = Runtime.getRuntime().availableProcessors();
     java.util.Set<String> parts = new java.util.LinkedHashSet<>(List.of("dense", "conv"));
+    String executor = "inprocess";
+    Shard shard = Shard.all();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--full" -> full = true;
@@ -150,12 +195,14 @@ public final class Reproduce {
           }
           parts = java.util.Set.of(part);
         }
+        case "--executor" -> executor = value(args, ++i, "--executor");
+        case "--shard" -> shard = Shard.parse(value(args, ++i, "--shard"));
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     return full
-        ? new Config(List.of(1L, 2L, 3L), 2, 128, 500, data, out, threads, "full", true, parts)
-        : new Config(List.of(1L, 2L), 2, 128, 200, data, out, threads, "quick", false, parts);
+        ? new Config(List.of(1L, 2L, 3L), 2, 128, 500, data, out, threads, "full", true, parts, executor, shard)
+        : new Config(List.of(1L, 2L), 2, 128, 200, data, out, threads, "quick", false, parts, executor, shard);
   }
 
   private static int positive(String text) {
@@ -177,50 +224,56 @@ public final class Reproduce {
     return args[i];
   }
 
-  /** The lecture's experiment on dense networks. */
-  void run(Config c, FashionMnist.Splits data) throws IOException {
-    Files.createDirectories(c.out().resolve("checkpoints"));
+  /**
+   * The lecture's experiment on dense networks: the sweep and the 1,002-layer pair on {@code
+   * executor}, then (once every cell is finished) the gradient norms, figures and page; answers
+   * whether every cell is finished.
+   */
+  boolean run(Config c, SharedData<FashionMnist.Splits> shared, SweepExecutor executor) throws IOException {
+    Files.createDirectories(c.out());
+    FashionMnist.Splits data = shared.get();
     Kernels kernels = Kernels.withThreads(c.threads());
-    List<NetworkVariant<FloatNetwork>> family = LectureFamily.variants();
-    NetworkVariant<FloatNetwork> deepest = family.stream().filter(NetworkVariant::residual)
-        .max((a, b) -> Integer.compare(a.layers(), b.layers())).orElseThrow();
-    System.out.println(ModelSummary.of(deepest.create(1).architecture()).lines().limit(12)
+    List<NetworkSpec> family = DenseExperiment.family();
+    int deepestLayers = family.stream().filter(NetworkSpec::residual).mapToInt(NetworkSpec::layers).max()
+        .orElseThrow();
+    NetworkSpec deepest = family.stream().filter(n -> n.residual() && n.layers() == deepestLayers).findFirst()
+        .orElseThrow();
+    System.out.println(ModelSummary.of(deepest.create(1, 0, kernels).architecture()).lines().limit(12)
         .reduce("", (a, b) -> a + b + "\n") + "  ...\n");
-    System.out.printf(Locale.ROOT, "Sweep (%s): %d networks × %d seeds, %d epochs each, batch %d, Adam 1e-3, %d threads%n",
-        c.label(), family.size(), c.seeds().size(), c.epochs(), c.batch(), c.threads());
+    System.out.printf(Locale.ROOT, "Sweep (%s): %d networks × %d seeds, %d epochs each, batch %d, Adam 1e-3, %s per "
+        + "run, %s%s%n", c.label(), family.size(), c.seeds().size(), c.epochs(), c.batch(), threads(c.threads()),
+        executor.describe(), c.shard().count() == 1 ? "" : ", shard " + c.shard());
 
-    List<RunRecord> runs = new ArrayList<>();
+    DenseExperiment experiment = new DenseExperiment(new DenseExperiment.Recipe(c.epochs(), c.batch(), c.deepSteps()),
+        c.seeds(), shared, c.out(), c.threads());
+    DenseExperiment.Results results = experiment.run(executor, c.shard());
+    if (!complete("dense", results.unfinished(), c)) {
+      return false;
+    }
+    List<RunRecord> runs = results.runs();
+    List<RunRecord> deep = results.deep();
+
+    // The deepest pair at the first seed, at initialization and as trained (from its checkpoint).
     Map<String, double[]> norms = new LinkedHashMap<>();
-    for (long seed : c.seeds()) {
-      for (NetworkVariant<FloatNetwork> v : family) {
-        Network net = v.create(c.batch(), seed, kernels);
-        boolean measureNorms = seed == c.seeds().get(0) && v.layers() == deepest.layers();
-        if (measureNorms) {
-          norms.put(v.variantName() + " at init", gradientNorms(net, data.train()));
-        }
-        RunRecord r = train(net, v, seed, c, data);
-        runs.add(r);
-        if (measureNorms) {
-          norms.put(v.variantName() + " trained", gradientNorms(net, data.train()));
-        }
-        if (seed == c.seeds().get(0)) {
-          Checkpoints.save(net, null, c.out().resolve("checkpoints").resolve(v.variantName() + "-" + v.layers()
-              + ".safetensors"), Map.of("seed", Long.toString(seed), "epochs", Integer.toString(c.epochs())));
-        }
-        System.out.printf(Locale.ROOT, "  seed %d %-9s %3d layers: train error %5.2f%%, test error %5.2f%% (%.0f s)%n",
-            seed, v.variantName(), v.layers(), 100 * r.finalTrainError(), 100 * r.finalTestError(), r.seconds());
+    Sweep sweep = experiment.sweep();
+    for (NetworkSpec n : family) {
+      if (n.layers() == deepestLayers) {
+        SweepCell cell = new SweepCell(n, c.seeds().get(0));
+        norms.put(n.variant() + " at init", gradientNorms(cell.network().create(c.batch(), cell.seed(), kernels),
+            data.train()));
+        Network trained = cell.network().create(c.batch(), cell.seed(), kernels);
+        Checkpoints.load(trained, sweep.checkpointFile(cell));
+        norms.put(n.variant() + " trained", gradientNorms(trained, data.train()));
       }
     }
-
-    List<RunRecord> deep = new ArrayList<>();
-    String deepNotes = veryDeep(c, data, kernels, deep);
+    String deepNotes = heInitialization(c, data, kernels);
 
     Files.writeString(c.out().resolve("degradation.json"), Json.records(concat(runs, deep)));
     Figures.save(Figures.errorVersusDepth(runs), c.out(), "error-vs-depth");
     Figures.save(Figures.errorVersusEpoch(runs), c.out(), "error-vs-epoch");
-    Figures.save(Figures.gradientNorms(deepest.layers(), norms), c.out(), "gradient-norms");
+    Figures.save(Figures.gradientNorms(deepestLayers, norms), c.out(), "gradient-norms");
     if (!deep.isEmpty()) {
-      Figures.save(Figures.deepLoss(deep, DEEP_LOG_EVERY), c.out(), "deep-loss");
+      Figures.save(Figures.deepLoss(deep, DenseExperiment.DEEP_LOG_EVERY), c.out(), "deep-loss");
     }
     String verdict = verdict(runs);
     String configuration = String.format(Locale.ROOT,
@@ -232,25 +285,7 @@ public final class Reproduce {
     System.out.println();
     System.out.println(ResultsPage.depthTable(runs));
     System.out.println(verdict);
-  }
-
-  private static RunRecord train(Network net, NetworkVariant<FloatNetwork> v, long seed, Config c, FashionMnist.Splits data) {
-    List<Double> trainError = new ArrayList<>();
-    List<Double> testError = new ArrayList<>();
-    Trainer trainer = Trainer.builder(Adam.withLearningRate(1e-3)).epochs(c.epochs()).batchSize(c.batch()).seed(seed)
-        .listener(new TrainingListener() {
-          @Override
-          public boolean onEpochEnd(EpochMetrics m) {
-            trainError.add(Trainer.evaluate(net, data.train()).error());
-            testError.add(1 - m.validationAccuracy());
-            return true;
-          }
-        })
-        .build();
-    long t0 = System.nanoTime();
-    trainer.fit(net, data.train(), data.test());
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    return new RunRecord(v.variantName(), v.layers(), c.epochs(), seed, trainError, testError, seconds, List.of(), 0);
+    return true;
   }
 
   /** Norm of each layer's weight gradient on one fixed batch of training data. */
@@ -271,61 +306,27 @@ public final class Reproduce {
     return GradientNorms.perLayer(net);
   }
 
-  static final int DEEP_LOG_EVERY = 10;
-
-  /** The 1,002-layer pair: SGD with momentum, a few hundred steps, loss logged every ten. */
-  private static String veryDeep(Config c, FashionMnist.Splits data, Kernels kernels, List<RunRecord> out)
-      throws IOException {
-    System.out.printf(Locale.ROOT, "%nVery deep: 1,002 layers, SGD momentum 0.9, learning rate 1e-3, %d steps%n",
-        c.deepSteps());
-    StringBuilder notes = new StringBuilder();
-    for (NetworkVariant<FloatNetwork> v : VeryDeepFamily.variants()) {
-      long seed = c.seeds().get(0);
-      Network net = v.create(c.batch(), seed, kernels);
-      List<Double> logged = new ArrayList<>();
-      double[] window = new double[1];
-      // As many epochs as the step budget needs; maxSteps ends the run.
-      int epochs = (int) Math.ceil(c.deepSteps() * (double) c.batch() / data.train().size());
-      Trainer trainer = Trainer.builder(Sgd.withLearningRate(1e-3).momentum(0.9)).epochs(epochs)
-          .batchSize(c.batch()).seed(seed).maxSteps(c.deepSteps())
-          .listener(new TrainingListener() {
-            @Override
-            public void onStep(int epoch, long step, double loss) {
-              window[0] += loss;
-              if (step % DEEP_LOG_EVERY == 0) {
-                logged.add(window[0] / DEEP_LOG_EVERY);
-                window[0] = 0;
-              }
-            }
-          }).build();
-      long t0 = System.nanoTime();
-      long steps = trainer.fit(net, data.train(), null).steps();
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      Evaluation train = Trainer.evaluate(net, data.train().head(10_000));
-      Evaluation test = Trainer.evaluate(net, data.test());
-      out.add(new RunRecord(v.variantName(), v.layers(), epochs, seed, List.of(train.error()), List.of(test.error()),
-          seconds, logged, seconds / steps));
-      Checkpoints.save(net, null, c.out().resolve("checkpoints").resolve(v.variantName() + "-" + v.layers()
-          + ".safetensors"), Map.of("seed", Long.toString(seed), "steps", Integer.toString(c.deepSteps())));
-      System.out.printf(Locale.ROOT, "  %-9s %d layers: loss %.3f → %.3f, train error %.1f%% (first 10k), %.0f ms/step%n",
-          v.variantName(), v.layers(), logged.get(0), logged.get(logged.size() - 1), 100 * train.error(),
-          1000 * seconds / steps);
-    }
-    // Without zero-initialized block outputs the residual stack's variance grows with depth.
-    NetworkVariant<FloatNetwork> residual = VeryDeepFamily.variants().stream().filter(NetworkVariant::residual).findFirst().orElseThrow();
+  /**
+   * Without zero-initialized block outputs the residual stack's variance grows with depth: the
+   * 1,002-layer residual network with He initialization on every layer, for three steps.
+   */
+  private static String heInitialization(Config c, FashionMnist.Splits data, Kernels kernels) {
+    NetworkVariant<FloatNetwork> residual = VeryDeepFamily.variants().stream().filter(NetworkVariant::residual).findFirst()
+        .orElseThrow();
     Network he = residual.create(c.batch(), c.seeds().get(0), kernels);
     Initialization.declared().override("body.*.fc2.weight", Init.HE_NORMAL).initialize(he, c.seeds().get(0));
+    String notes;
     try {
       Trainer.builder(Sgd.withLearningRate(1e-3).momentum(0.9)).batchSize(c.batch()).maxSteps(3).progress(false)
           .build().fit(he, data.train(), null);
-      notes.append("With He initialization on every layer (no zeroing) the 1,002-layer residual network "
-          + "trained 3 steps without overflow.");
+      notes = "With He initialization on every layer (no zeroing) the 1,002-layer residual network "
+          + "trained 3 steps without overflow.";
     } catch (NonFiniteException e) {
-      notes.append("With He initialization on every layer, including each block's last, the residual network "
-          + "does not start: Shortcut stops with \"").append(e.getMessage()).append("\"");
+      notes = "With He initialization on every layer, including each block's last, the residual network "
+          + "does not start: Shortcut stops with \"" + e.getMessage() + "\"";
     }
     System.out.println("  " + notes);
-    return notes.toString();
+    return notes;
   }
 
   static String verdict(List<RunRecord> runs) {

@@ -77,8 +77,9 @@ final class ResultsPage {
       sb.append(deepTable(deep)).append('\n');
       sb.append(deepNotes).append("\n\n");
     }
-    sb.append("Every figure is also saved as SVG beside its PNG. Trained parameters are in "
-        + "`checkpoints/<variant>-<layers>.safetensors` (PyTorch names and layouts).\n");
+    sb.append("Every figure is also saved as SVG beside its PNG. Each trained network is in "
+        + "`checkpoints/<variant>-<layers>-seed<seed>.safetensors` (PyTorch names and layouts), its numbers in "
+        + "`cells/<variant>-<layers>-seed<seed>.json`; a rerun reuses them.\n");
     // The convolutional part writes its own section; a rerun of the dense part keeps it.
     if (Files.exists(file)) {
       String old = Files.readString(file);

@@ -99,92 +99,77 @@ public record RunRecord(
     return sb.append('}').toString();
   }
 
-  /** A finished cell of a sweep: its record and the configuration signature it ran under. */
-  record Cell(String signature, RunRecord record) {
-    String toJson() {
-      return "{\"signature\": " + Json.string(signature) + ", \"run\": " + record.toJson(true) + "}\n";
+  /**
+   * The record in {@code json}, one object as {@link #toJson(boolean)} writes it: how a sweep's
+   * rows ({@code cells/<id>.json}) are read back.
+   *
+   * @throws IllegalArgumentException when {@code json} is not such an object
+   */
+  static RunRecord fromJson(String json) {
+    try (JsonParser p = new JsonFactory().createParser(json)) {
+      p.nextToken();
+      return parseRecord(p);
+    } catch (IOException | IllegalStateException e) {
+      throw new IllegalArgumentException("not a run record: " + e.getMessage(), e);
     }
+  }
 
-    /** The cell in {@code text}, or null when it is not one (a file of another version, damaged). */
-    static Cell parse(String text) {
-      try (JsonParser p = new JsonFactory().createParser(text)) {
-        String signature = null;
-        RunRecord record = null;
-        expect(p.nextToken(), JsonToken.START_OBJECT);
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String field = p.currentName();
-          p.nextToken();
-          if (field.equals("signature")) {
-            signature = p.getText();
-          } else if (field.equals("run")) {
-            record = parseRecord(p);
-          } else {
-            p.skipChildren();
-          }
-        }
-        return signature == null || record == null ? null : new Cell(signature, record);
-      } catch (IOException | IllegalStateException e) {
-        return null;
+  private static RunRecord parseRecord(JsonParser p) throws IOException {
+    expect(p.currentToken(), JsonToken.START_OBJECT);
+    String variant = null;
+    int layers = 0;
+    int epochs = 0;
+    long seed = 0;
+    double seconds = 0;
+    double perStep = 0;
+    List<Double> train = List.of();
+    List<Double> test = List.of();
+    List<Double> loss = List.of();
+    List<Double> iterations = List.of();
+    List<Double> curveTrain = List.of();
+    List<Double> curveTest = List.of();
+    String stopped = "";
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      switch (field) {
+        case "variant" -> variant = p.getText();
+        case "layers" -> layers = p.getIntValue();
+        case "epochs" -> epochs = p.getIntValue();
+        case "seed" -> seed = p.getLongValue();
+        case "seconds" -> seconds = number(p);
+        case "seconds_per_step" -> perStep = number(p);
+        case "train_error" -> train = numbers(p);
+        case "test_error" -> test = numbers(p);
+        case "step_loss" -> loss = numbers(p);
+        case "curve_iterations" -> iterations = numbers(p);
+        case "curve_train_error" -> curveTrain = numbers(p);
+        case "curve_test_error" -> curveTest = numbers(p);
+        case "stopped" -> stopped = p.getText();
+        default -> p.skipChildren();
       }
     }
+    return new RunRecord(variant, layers, epochs, seed, train, test, seconds, loss, perStep, iterations,
+        curveTrain, curveTest, stopped);
+  }
 
-    private static RunRecord parseRecord(JsonParser p) throws IOException {
-      expect(p.currentToken(), JsonToken.START_OBJECT);
-      String variant = null;
-      int layers = 0;
-      int epochs = 0;
-      long seed = 0;
-      double seconds = 0;
-      double perStep = 0;
-      List<Double> train = List.of();
-      List<Double> test = List.of();
-      List<Double> loss = List.of();
-      List<Double> iterations = List.of();
-      List<Double> curveTrain = List.of();
-      List<Double> curveTest = List.of();
-      String stopped = "";
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        p.nextToken();
-        switch (field) {
-          case "variant" -> variant = p.getText();
-          case "layers" -> layers = p.getIntValue();
-          case "epochs" -> epochs = p.getIntValue();
-          case "seed" -> seed = p.getLongValue();
-          case "seconds" -> seconds = number(p);
-          case "seconds_per_step" -> perStep = number(p);
-          case "train_error" -> train = numbers(p);
-          case "test_error" -> test = numbers(p);
-          case "step_loss" -> loss = numbers(p);
-          case "curve_iterations" -> iterations = numbers(p);
-          case "curve_train_error" -> curveTrain = numbers(p);
-          case "curve_test_error" -> curveTest = numbers(p);
-          case "stopped" -> stopped = p.getText();
-          default -> p.skipChildren();
-        }
-      }
-      return new RunRecord(variant, layers, epochs, seed, train, test, seconds, loss, perStep, iterations,
-          curveTrain, curveTest, stopped);
+  private static List<Double> numbers(JsonParser p) throws IOException {
+    expect(p.currentToken(), JsonToken.START_ARRAY);
+    List<Double> values = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      values.add(number(p));
     }
+    return values;
+  }
 
-    private static List<Double> numbers(JsonParser p) throws IOException {
-      expect(p.currentToken(), JsonToken.START_ARRAY);
-      List<Double> values = new ArrayList<>();
-      while (p.nextToken() != JsonToken.END_ARRAY) {
-        values.add(number(p));
-      }
-      return values;
-    }
+  /** A number, or NaN for the {@code null} a diverged run's value is written as. */
+  private static double number(JsonParser p) throws IOException {
+    return p.currentToken() == JsonToken.VALUE_NULL ? Double.NaN : p.getDoubleValue();
+  }
 
-    /** A number, or NaN for the {@code null} a diverged run's value is written as. */
-    private static double number(JsonParser p) throws IOException {
-      return p.currentToken() == JsonToken.VALUE_NULL ? Double.NaN : p.getDoubleValue();
-    }
-
-    private static void expect(JsonToken actual, JsonToken expected) {
-      if (actual != expected) {
-        throw new IllegalStateException("expected " + expected + ", found " + actual);
-      }
+  private static void expect(JsonToken actual, JsonToken expected) {
+    if (actual != expected) {
+      throw new IllegalStateException("expected " + expected + ", found " + actual);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shortcut.runtime.sweep.Shard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,5 +71,16 @@ class ReproduceSmokeTest {
     assertThrows(IllegalArgumentException.class, () -> Reproduce.parse(new String[] {"--data"}));
     assertThrows(IllegalArgumentException.class, () -> Reproduce.parse(new String[] {"--threads", "two"}));
     assertEquals(1, Reproduce.parse(new String[] {"--threads", "1"}).threads());
+    Reproduce.Config defaults = Reproduce.parse(new String[] {});
+    assertEquals("inprocess", defaults.executor());
+    assertEquals(Shard.all(), defaults.shard());
+    Reproduce.Config sharded = Reproduce.parse(new String[] {"--executor", "spark", "--shard", "2/4", "--full"});
+    assertEquals("spark", sharded.executor());
+    assertEquals(new Shard(2, 4), sharded.shard());
+    assertTrue(sharded.full(), "the other flags still work beside them");
+    IllegalArgumentException shard = assertThrows(IllegalArgumentException.class,
+        () -> Reproduce.parse(new String[] {"--shard", "5/4"}));
+    assertTrue(shard.getMessage().contains("shards are numbered 1 to N"), shard.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Reproduce.parse(new String[] {"--executor"}));
   }
 }

@@ -32,7 +32,8 @@ public final class Kernels {
   private static final System.Logger LOG = System.getLogger(Kernels.class.getName());
   static final FloatProvider PROVIDER = chooseProvider();
   private static final Kernels DEFAULT = new Kernels(1);
-  private static final java.util.concurrent.ConcurrentHashMap<Integer, Kernels> SHARED =
+  /** Pools by thread count and pool number. */
+  private static final java.util.concurrent.ConcurrentHashMap<java.util.List<Integer>, Kernels> SHARED =
       new java.util.concurrent.ConcurrentHashMap<>();
   /** Products with fewer multiply-adds than this stay on the calling thread. */
   static final long PARALLEL_THRESHOLD = 1L << 21;
@@ -89,11 +90,24 @@ public final class Kernels {
 
   /** Kernels that split large products over {@code threads} threads (the caller included). */
   public static Kernels withThreads(int threads) {
-    if (threads == 1) {
-      return DEFAULT;
+    return withThreads(threads, 0);
+  }
+
+  /**
+   * Kernels on {@code threads} threads from the JVM's pool number {@code pool} of that size. A pool
+   * runs one product at a time, so runs that share a JVM and should not wait for each other (a
+   * sweep's concurrent cells) each take their own; the numbers agree bit for bit whichever pool
+   * computes them, since the split depends on the thread count alone.
+   */
+  public static Kernels withThreads(int threads, int pool) {
+    if (pool < 0) {
+      throw new IllegalArgumentException("pool numbers start at 0, got " + pool);
     }
-    // One pool per thread count for the whole JVM: networks share it, and no threads leak.
-    return SHARED.computeIfAbsent(threads, Kernels::new);
+    if (threads == 1) {
+      return DEFAULT; // the calling thread only: nothing to share
+    }
+    // Pools live as long as the JVM: networks share them, and no threads leak.
+    return SHARED.computeIfAbsent(java.util.List.of(threads, pool), key -> new Kernels(key.get(0)));
   }
 
   /** Number of threads a product may use. */
