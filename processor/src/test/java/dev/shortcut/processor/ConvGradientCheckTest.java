@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Predicate;
+import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -310,6 +311,80 @@ class ConvGradientCheckTest {
       assertOutputs(exact.gradients(), large.gradients(), exact.gradients().length, 1e-12, name + " gradients");
       assertOutputs(exact.inputGradient(), large.inputGradient(), 2 * a.inputs(), 1e-12, name + " input gradient");
     }
+  }
+
+  /**
+   * Stages that stride a map down to 1×1 pixel and widen it there, as torchvision's ResNets do on
+   * small images (ResNet-18's last stage on 32×32 CIFAR images): a 1×1 map is still an image, so
+   * the shortcut that follows 2×2 → 1×1 is a strided 1×1 convolution with batch normalization (or
+   * option A), and the one that widens 1×1 → 1×1 is a 1×1 convolution with batch normalization
+   * (or option A), never a dense {@code W_s}. Once rejected at compile time as "flattening layers
+   * in the block", and given a dense projection without batch normalization at 1×1.
+   */
+  static String pixel(String reshape) {
+    return """
+        package conv;
+        import dev.shortcut.annotations.*;
+        @Network(channels = 2, height = 2, width = 2, outputs = 2, precision = Precision.DOUBLE,
+            reshape = Shortcut.%s)
+        public class Pixel%s {
+          @Conv(filters = 3) Layer conv1;
+          @BatchNorm Layer bn1;
+          @Stack(repeat = 1, filters = 4, stride = 2) Basic layer1;
+          @Stack(repeat = 1, filters = 6) Basic layer2;
+          @Stack(repeat = 1, filters = 6) Basic layer3;
+          @GlobalAvgPool Layer avgpool;
+          @Dense(units = 2, activation = Activation.NONE) Layer fc;
+        }
+        """.formatted(reshape, reshape.equals("ZERO_PAD") ? "OptionA" : "Projection");
+  }
+
+  @Test
+  void mapsStridedDownToOnePixelStayImages() {
+    Compiled c = Compiled.compile("conv.Basic", BASIC, "conv.PixelProjection", pixel("PROJECTION"),
+        "conv.PixelOptionA", pixel("ZERO_PAD"));
+    DoubleNetwork projection = c.network("conv.ResidualPixelProjection", 4, 1);
+    List<Block> blocks = projection.architecture().blocks();
+    assertEquals(dev.shortcut.runtime.Shape.of(4, 1, 1), blocks.get(0).output());
+    for (Block b : blocks.subList(0, 2)) {
+      assertEquals(ShortcutKind.PROJECTION, b.shortcut(), b.name());
+      assertTrue(b.projection().size() == 2 && b.projection().get(0) instanceof ConvLayer
+          && b.projection().get(1) instanceof BatchNormLayer, b.name() + ": " + b.projection());
+      assertEquals(b.name() + ".shortcut.0.weight", b.projectionName());
+    }
+    assertEquals(ShortcutKind.IDENTITY, blocks.get(2).shortcut());
+    checkForwardAndGradients(projection, NORMALIZED_BATCH);
+
+    DoubleNetwork optionA = c.network("conv.ResidualPixelOptionA", 4, 1);
+    assertEquals(List.of(ShortcutKind.ZERO_PAD, ShortcutKind.ZERO_PAD, ShortcutKind.IDENTITY),
+        optionA.architecture().blocks().stream().map(Block::shortcut).toList());
+    checkForwardAndGradients(optionA, NORMALIZED_BATCH);
+  }
+
+  /** A block that does flatten (global pooling after its convolutions) is still refused. */
+  @Test
+  void aBlockThatFlattensIsStillRefused() {
+    JavaFileObject block = ConvDiagnosticsTest.source("Flat", """
+        @ResidualBlock
+        public class Flat {
+          @Conv(kernel = 3, stride = 2) Layer conv1;
+          @BatchNorm Layer bn1;
+          @GlobalAvgPool Layer pool;
+          @Dense(units = 4) Layer fc;
+        }
+        """);
+    JavaFileObject net = ConvDiagnosticsTest.source("Net", """
+        @Network(channels = 1, height = 2, width = 2, outputs = 4)
+        public class Net {
+          @Conv(filters = 4) Layer conv1;
+          @Stack(repeat = 1, filters = 4) Flat body;
+          @Dense(units = 4, activation = Activation.NONE) Layer head;
+        }
+        """);
+    Expected.assertDiagnostics(ConvDiagnosticsTest.compile(block, net), Expected.error("Flat.java", "@ResidualBlock",
+        "the projection shortcut of block 'body[0]' cannot follow its main path: input 4×2×2 → conv1 4 → pool 4 → fc"
+            + " 4; a shortcut joins two images or two vectors, so keep flattening layers (@Dense, @GlobalAvgPool) out"
+            + " of the block"));
   }
 
   // ---- evaluation mode ------------------------------------------------------------------------
