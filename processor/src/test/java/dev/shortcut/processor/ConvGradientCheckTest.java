@@ -156,19 +156,67 @@ class ConvGradientCheckTest {
       }
       """;
 
+  /** Pooling inside a block, so the projection's stride comes from the pool; a biased convolution normalized. */
+  static final String POOLED_BLOCK = """
+      package conv;
+      import dev.shortcut.annotations.*;
+      @ResidualBlock
+      public class Pooled {
+        @Conv(kernel = 3, bias = Bias.YES) Layer conv1;
+        @BatchNorm Layer bn1;
+        @MaxPool(kernel = 2) Layer pool;
+        @Conv(kernel = 1, activation = Activation.SIGMOID) Layer conv2;
+        @BatchNorm Layer bn2;
+      }
+      """;
+  /** Option A around a path that pools, without batch normalization. */
+  static final String PADDED_POOL_BLOCK = """
+      package conv;
+      import dev.shortcut.annotations.*;
+      @ResidualBlock(reshape = Shortcut.ZERO_PAD)
+      public class PaddedPool {
+        @Conv(kernel = 3, stride = Conv.STACK) Layer conv1;
+        @AvgPool(kernel = 3, stride = 1, padding = 1) Layer pool;
+        @Conv(kernel = 3) Layer conv2;
+      }
+      """;
+  /**
+   * Windows of every other size: a 5×5 kernel at stride 3 (13 → 5), option A at stride 2 on 5×5,
+   * an even 2×2 kernel without padding (3 → 2), padding wider than half the kernel (2 → 4), max
+   * pooling at stride 1 (4 → 3), average pooling 3×3 at stride 2 with padding (3 → 2), and a block
+   * that pools 2×2 → 1×1 under a strided projection with batch normalization.
+   */
+  static final String GEOMETRY = """
+      package conv;
+      import dev.shortcut.annotations.*;
+      @Network(channels = 2, height = 13, width = 13, outputs = 2, precision = Precision.DOUBLE,
+          variants = {Variant.RESIDUAL, Variant.PLAIN})
+      public class Geometry {
+        @Conv(filters = 3, kernel = 5, stride = 3, padding = 2, activation = Activation.TANH) Layer wide;
+        @Stack(repeat = 1, filters = 4, stride = 2) PaddedPool padded;
+        @Conv(filters = 3, kernel = 2, padding = 0, activation = Activation.SIGMOID) Layer even;
+        @Conv(filters = 2, kernel = 3, padding = 2) Layer grow;
+        @MaxPool(kernel = 2, stride = 1) Layer max;
+        @AvgPool(kernel = 3, stride = 2, padding = 1) Layer avg;
+        @Stack(repeat = 1, filters = 4) Pooled pooled;
+        @Dense(units = 2, activation = Activation.NONE) Layer fc;
+      }
+      """;
+
   static final String[] DOUBLE_SOURCES = {"conv.Basic", BASIC, "conv.Bottleneck", BOTTLENECK, "conv.Outer", OUTER,
       "conv.Biased", UNNORMALIZED_BLOCK, "conv.Padded", PADDED_BLOCK, "conv.Normalized", NORMALIZED,
-      "conv.Unnormalized", UNNORMALIZED, "conv.OptionA", OPTION_A};
+      "conv.Unnormalized", UNNORMALIZED, "conv.OptionA", OPTION_A, "conv.Pooled", POOLED_BLOCK,
+      "conv.PaddedPool", PADDED_POOL_BLOCK, "conv.Geometry", GEOMETRY};
 
   /** The networks that {@link #DOUBLE_SOURCES} generate. */
   static final List<String> NETWORKS = List.of("ResidualNormalized", "PlainNormalized", "ResidualUnnormalized",
-      "PlainUnnormalized", "ResidualOptionA", "PlainOptionA");
+      "PlainUnnormalized", "ResidualOptionA", "PlainOptionA", "ResidualGeometry", "PlainGeometry");
 
   /** The same declarations in float, their classes prefixed with {@code F}. */
   static String[] floatSources() {
     List<String> all = new ArrayList<>(Arrays.asList(DOUBLE_SOURCES));
     for (String[] net : new String[][] {{"Normalized", NORMALIZED}, {"Unnormalized", UNNORMALIZED},
-        {"OptionA", OPTION_A}}) {
+        {"OptionA", OPTION_A}, {"Geometry", GEOMETRY}}) {
       all.add("conv.F" + net[0]);
       all.add(net[1].replace("precision = Precision.DOUBLE,", "").replace("class " + net[0], "class F" + net[0]));
     }
@@ -278,6 +326,16 @@ class ConvGradientCheckTest {
   @Test
   void optionAPlain() {
     checkForwardAndGradients(network("PlainOptionA", 1), 2);
+  }
+
+  @Test
+  void geometryResidual() {
+    checkForwardAndGradients(network("ResidualGeometry", 1), NORMALIZED_BATCH);
+  }
+
+  @Test
+  void geometryPlain() {
+    checkForwardAndGradients(network("PlainGeometry", 1), NORMALIZED_BATCH);
   }
 
   /**
