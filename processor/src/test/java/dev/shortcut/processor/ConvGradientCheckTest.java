@@ -523,7 +523,9 @@ class ConvGradientCheckTest {
   /**
    * The float networks of the same declarations, given the same parameters and inputs (rounded to
    * float, so both compute on the same values), agree with the double ones within 1e-5 relative:
-   * outputs in training mode, running statistics, outputs in evaluation mode.
+   * outputs in training mode, running statistics, outputs in evaluation mode; and their gradients
+   * within 1e-4, so the float kernels that training runs are checked through the double ones the
+   * finite differences check.
    */
   @Test
   void floatTwinsAgreeWithDouble() {
@@ -547,6 +549,20 @@ class ConvGradientCheckTest {
         f.forward(4);
         assertAgree(d.output(), f.output(), 4 * a.outputs(), name + " training pass " + pass);
       }
+      double[] outputGradient = new double[4 * a.outputs()];
+      for (int i = 0; i < outputGradient.length; i++) {
+        f.outputGradient()[i] = (float) (r.nextDouble() - 0.5);
+        d.outputGradient()[i] = f.outputGradient()[i];
+      }
+      d.zeroGradients();
+      f.zeroGradients();
+      d.backward(4, true);
+      f.backward(4, true);
+      double largest = largest(d.gradients(), 0, d.gradients().length);
+      for (var t : a.parameters().all()) {
+        assertGradientsAgree(d.gradients(), f.gradients(), t.offset(), t.size(), largest, name + " " + t.name());
+      }
+      assertGradientsAgree(d.inputGradient(), f.inputGradient(), 0, 4 * a.inputs(), 0, name + " input");
       assertAgree(d.buffers(), f.buffers(), d.buffers().length, name + " running statistics");
       d.setTraining(false);
       f.setTraining(false);
@@ -554,6 +570,29 @@ class ConvGradientCheckTest {
       f.forward(4);
       assertAgree(d.output(), f.output(), 4 * a.outputs(), name + " evaluation");
     }
+  }
+
+  /**
+   * A tensor's float gradient within 1e-4 of the double one, relative to the tensor's largest
+   * value, or to a tenth of the network's largest gradient where the tensor's are all smaller:
+   * the bias of a layer that batch normalization follows has a gradient of exactly 0, a sum of
+   * terms that cancel, which float rounding leaves near 1e-7. A wrong kernel is off by the
+   * gradient's whole size.
+   */
+  private static void assertGradientsAgree(double[] expected, float[] actual, int from, int count,
+      double networkLargest, String what) {
+    double tolerance = 1e-4 * Math.max(largest(expected, from, count), 0.1 * networkLargest);
+    for (int i = from; i < from + count; i++) {
+      assertEquals(expected[i], actual[i], tolerance, what + " [" + (i - from) + "]");
+    }
+  }
+
+  private static double largest(double[] values, int from, int count) {
+    double largest = 0;
+    for (int i = from; i < from + count; i++) {
+      largest = Math.max(largest, Math.abs(values[i]));
+    }
+    return largest;
   }
 
   private static void assertAgree(double[] expected, float[] actual, int count, String what) {
