@@ -16,6 +16,7 @@ import dev.shortcut.runtime.DoubleNetwork;
 import dev.shortcut.runtime.FloatNetwork;
 import dev.shortcut.runtime.Network;
 import dev.shortcut.runtime.ShortcutKind;
+import dev.shortcut.runtime.kernel.Kernels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,11 +30,14 @@ import org.junit.jupiter.api.Test;
  * Generated convolutional networks, in double precision, against central finite differences
  * (every parameter and every input value) and against {@link NaiveConvNetwork}, an independent
  * interpreter of their {@link Architecture}, in training and evaluation mode; their float twins
- * against them; and the layer {@code firstNonFiniteLayer} names when one layer is poisoned.
+ * (on one thread and on two) against them, gradients included; and the layer {@code
+ * firstNonFiniteLayer} names when one layer is poisoned.
  *
- * <p>Three small declarations, each with its plain twin, cover between them every layer kind,
- * every shortcut kind, stride 2 on odd and even sizes, activations other than ReLU, bottleneck
- * blocks, stacks that set filters and the first block's stride, and nested blocks; see each.
+ * <p>Small declarations, each with its plain twin, cover between them every layer kind, every
+ * shortcut kind, stride 2 on odd and even sizes, 28 → 14 → 7, maps strided down to 1×1,
+ * unusual windows, activations other than ReLU, bottleneck blocks, stacks that set filters and
+ * the first block's stride, and nested blocks; {@link
+ * #theDeclarationsCoverEveryLayerAndShortcutKind} checks that they do.
  */
 class ConvGradientCheckTest {
 
@@ -203,10 +207,45 @@ class ConvGradientCheckTest {
       }
       """;
 
+  /** The basic block with a projection wherever its shape changes, in a network that pads elsewhere. */
+  static final String PROJECTED_BLOCK = """
+      package conv;
+      import dev.shortcut.annotations.*;
+      @ResidualBlock(reshape = Shortcut.PROJECTION)
+      public class Projected {
+        @Conv(kernel = 3, stride = Conv.STACK) Layer conv1;
+        @BatchNorm Layer bn1;
+        @Conv(kernel = 3) Layer conv2;
+        @BatchNorm Layer bn2;
+      }
+      """;
+  /**
+   * Wide enough for the float kernels' vector loops (20 channels: a 16-lane vector and a tail; 48:
+   * three) and, at a batch of 64, for their work to be split over threads: 64·15·15·20 values per
+   * batch normalization pass the elementwise threshold, 52 million multiply-adds the convolutions'.
+   */
+  static final String WIDE = """
+      package conv;
+      import dev.shortcut.annotations.*;
+      @Network(channels = 3, height = 15, width = 15, outputs = 4, precision = Precision.DOUBLE,
+          reshape = Shortcut.ZERO_PAD)
+      public class Wide {
+        @Conv(filters = 20) Layer conv1;
+        @BatchNorm Layer bn1;
+        @MaxPool(kernel = 3, stride = 1, padding = 1) Layer pool;
+        @Stack(repeat = 1, filters = 20) Basic layer1;
+        @Stack(repeat = 1, filters = 32, stride = 2) Basic layer2;
+        @Stack(repeat = 1, filters = 48, stride = 2) Projected layer3;
+        @GlobalAvgPool Layer avgpool;
+        @Dense(units = 4, activation = Activation.NONE) Layer fc;
+      }
+      """;
+
   static final String[] DOUBLE_SOURCES = {"conv.Basic", BASIC, "conv.Bottleneck", BOTTLENECK, "conv.Outer", OUTER,
       "conv.Biased", UNNORMALIZED_BLOCK, "conv.Padded", PADDED_BLOCK, "conv.Normalized", NORMALIZED,
       "conv.Unnormalized", UNNORMALIZED, "conv.OptionA", OPTION_A, "conv.Pooled", POOLED_BLOCK,
-      "conv.PaddedPool", PADDED_POOL_BLOCK, "conv.Geometry", GEOMETRY};
+      "conv.PaddedPool", PADDED_POOL_BLOCK, "conv.Geometry", GEOMETRY, "conv.Projected", PROJECTED_BLOCK,
+      "conv.Wide", WIDE};
 
   /** The networks that {@link #DOUBLE_SOURCES} generate. */
   static final List<String> NETWORKS = List.of("ResidualNormalized", "PlainNormalized", "ResidualUnnormalized",
@@ -216,7 +255,7 @@ class ConvGradientCheckTest {
   static String[] floatSources() {
     List<String> all = new ArrayList<>(Arrays.asList(DOUBLE_SOURCES));
     for (String[] net : new String[][] {{"Normalized", NORMALIZED}, {"Unnormalized", UNNORMALIZED},
-        {"OptionA", OPTION_A}, {"Geometry", GEOMETRY}}) {
+        {"OptionA", OPTION_A}, {"Geometry", GEOMETRY}, {"Wide", WIDE}}) {
       all.add("conv.F" + net[0]);
       all.add(net[1].replace("precision = Precision.DOUBLE,", "").replace("class " + net[0], "class F" + net[0]));
     }
@@ -598,6 +637,63 @@ class ConvGradientCheckTest {
   private static void assertAgree(double[] expected, float[] actual, int count, String what) {
     for (int i = 0; i < count; i++) {
       assertEquals(expected[i], actual[i], 1e-5 * Math.max(1, Math.abs(expected[i])), what + " [" + i + "]");
+    }
+  }
+
+  /**
+   * The float network on two threads, wide enough for its kernels' vector loops and their split
+   * over threads, against the double network (itself against the interpreter) and against the
+   * float network on one thread: outputs, gradients, running statistics, evaluation.
+   */
+  @Test
+  void wideFloatNetworkOnThreadsAgreesWithDouble() throws ReflectiveOperationException {
+    int batch = 64;
+    DoubleNetwork d = compiled.network("conv.ResidualWide", batch, 6);
+    Class<?> floatClass = compiled.loadClass("conv.ResidualFWide");
+    FloatNetwork threaded = (FloatNetwork) floatClass.getConstructor(int.class, long.class, Kernels.class)
+        .newInstance(batch, 6L, Kernels.withThreads(2));
+    FloatNetwork single = compiled.network("conv.ResidualFWide", batch, 6);
+    Architecture a = d.architecture();
+    assertTrue(a.blocks().stream().map(Block::shortcut).toList()
+        .containsAll(List.of(ShortcutKind.IDENTITY, ShortcutKind.ZERO_PAD, ShortcutKind.PROJECTION)));
+    Random r = new Random(19);
+    for (int i = 0; i < d.parameters().length; i++) {
+      threaded.parameters()[i] = single.parameters()[i] = (float) (r.nextDouble() - 0.5);
+      d.parameters()[i] = threaded.parameters()[i];
+    }
+    for (int i = 0; i < batch * a.inputs(); i++) {
+      threaded.input()[i] = single.input()[i] = (float) (2 * r.nextDouble() - 1);
+      d.input()[i] = threaded.input()[i];
+    }
+    for (int i = 0; i < batch * a.outputs(); i++) {
+      threaded.outputGradient()[i] = single.outputGradient()[i] = (float) (r.nextDouble() - 0.5);
+      d.outputGradient()[i] = threaded.outputGradient()[i];
+    }
+    d.forward(batch);
+    assertOutputs(new NaiveConvNetwork(a).forward(d.parameters(), d.input(), batch, true), d.output(),
+        batch * a.outputs(), 1e-12, "Wide");
+    double largest = 0;
+    d.zeroGradients();
+    d.backward(batch, true);
+    largest = largest(d.gradients(), 0, d.gradients().length);
+    for (FloatNetwork f : List.of(threaded, single)) {
+      String name = f == threaded ? "Wide on 2 threads" : "Wide on 1 thread";
+      f.forward(batch);
+      assertAgree(d.output(), f.output(), batch * a.outputs(), name);
+      f.zeroGradients();
+      f.backward(batch, true);
+      for (var t : a.parameters().all()) {
+        assertGradientsAgree(d.gradients(), f.gradients(), t.offset(), t.size(), largest, name + " " + t.name());
+      }
+      assertGradientsAgree(d.inputGradient(), f.inputGradient(), 0, batch * a.inputs(), 0, name + " input");
+      assertAgree(d.buffers(), f.buffers(), d.buffers().length, name + " running statistics");
+      f.setTraining(false);
+    }
+    d.setTraining(false);
+    d.forward(batch);
+    for (FloatNetwork f : List.of(threaded, single)) {
+      f.forward(batch);
+      assertAgree(d.output(), f.output(), batch * a.outputs(), "Wide in evaluation mode");
     }
   }
 
