@@ -702,12 +702,14 @@ class ConvGradientCheckTest {
   /**
    * One poisoned parameter (the first element of a weight, of γ, of a projection's weight or γ):
    * {@code firstNonFiniteLayer} names the layer it belongs to, or for a projection's, the layer its
-   * block's shortcut joins; -1 before the poison. In float, as training runs, and in double.
+   * block's shortcut joins; -1 before the poison. And the output is not finite either: no ReLU,
+   * pooling or normalization downstream hides the NaN from training. In float, as training runs,
+   * and in double.
    */
   @Test
   void firstNonFiniteLayerNamesThePoisonedLayer() {
     for (String name : List.of("ResidualFNormalized", "ResidualNormalized", "ResidualFOptionA",
-        "ResidualFUnnormalized")) {
+        "ResidualFUnnormalized", "ResidualFGeometry", "ResidualGeometry")) {
       Network net = compiled.network("conv." + name, 4, 5);
       Architecture a = net.architecture();
       List<int[]> cases = new ArrayList<>(); // {parameter offset, layer expected}
@@ -738,8 +740,20 @@ class ConvGradientCheckTest {
         net.forward(4);
         assertEquals(c[1], net.firstNonFiniteLayer(4), () -> name + ": " + owner(a, c[0]) + " is NaN, "
             + a.layers().get(c[1]).name() + " is the first layer whose output is not finite");
+        // No ReLU, pool or normalization on the way swallows it: training sees it in the output.
+        assertTrue(!allFinite(net, 4 * a.outputs()), () -> name + ": " + owner(a, c[0]) + " is NaN, the output finite");
       }
     }
+  }
+
+  private static boolean allFinite(Network net, int count) {
+    for (int i = 0; i < count; i++) {
+      double v = net instanceof DoubleNetwork d ? d.output()[i] : ((FloatNetwork) net).output()[i];
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Offset of a layer's weight (γ for batch normalization), or -1 for none. */
