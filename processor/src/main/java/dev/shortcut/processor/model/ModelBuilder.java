@@ -347,7 +347,8 @@ public final class ModelBuilder {
         shortcut = resolve(decl, input, output);
       }
       List<Layer> projection = shortcut == ShortcutKind.PROJECTION
-          ? projection(decl, path, inputSlot, input, output, stride, normalizes(children))
+          ? projection(decl, path, inputSlot, input, output, stride, normalizes(children),
+              NetworkModel.spatial(children))
           : List.of();
       return new Block(path, decl.simpleName(), input, output, shortcut, decl.shortcut(), stride, projection,
           inputSlot, outSlot, children);
@@ -370,13 +371,14 @@ public final class ModelBuilder {
     }
 
     /**
-     * The projection's layers: a dense matrix between vectors; between images a 1×1 convolution
-     * with the block's stride, followed by batch normalization when the main path normalizes.
+     * The projection's layers: a dense matrix between vectors; between images (a main path that
+     * convolves or pools, even down to 1×1) a 1×1 convolution with the block's stride, followed by
+     * batch normalization when the main path normalizes.
      */
     private List<Layer> projection(BlockDecl decl, String path, int inputSlot, Shape input, Shape output, int stride,
-        boolean normalize) {
+        boolean normalize, boolean spatial) {
       String name = decl.shortcutName();
-      if (input.isFlat() && output.isFlat()) {
+      if (!spatial && input.isFlat() && output.isFlat()) {
         long weight = take((long) output.channels() * input.size());
         String p = path + "." + name;
         int out = newSlot(p, output);

@@ -273,6 +273,19 @@ public record NetworkModel(
       return (Layer) children.get(children.size() - 1);
     }
 
+    /**
+     * Whether its main path convolves or pools: its maps are images even where strides take them
+     * down to 1×1, so its projection is a convolution, not a dense {@code W_s}.
+     */
+    public boolean spatial() {
+      return NetworkModel.spatial(children);
+    }
+
+    /** Whether its main path makes vectors: a dense layer or global pooling. */
+    public boolean flattening() {
+      return contains(children, l -> l instanceof Dense || l instanceof GlobalPool);
+    }
+
     /** The slot holding the shortcut's operand: the block input, or the projection's output. */
     public int shortcutSlot() {
       return projection.isEmpty() ? inputSlot : projection.get(projection.size() - 1).outputSlot();
@@ -289,6 +302,20 @@ public record NetworkModel(
       }
       return k;
     }
+  }
+
+  /** Whether a main path convolves or pools, in its own layers or its blocks'. See {@link Block#spatial}. */
+  public static boolean spatial(List<Node> path) {
+    return contains(path, l -> l instanceof Conv || l instanceof Pool);
+  }
+
+  private static boolean contains(List<Node> nodes, java.util.function.Predicate<Layer> kind) {
+    for (Node n : nodes) {
+      if (n instanceof Layer l ? kind.test(l) : contains(((Block) n).children(), kind)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Every layer of the main paths in forward order (projections not included). */

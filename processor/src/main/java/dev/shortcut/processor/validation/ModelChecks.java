@@ -299,7 +299,7 @@ public final class ModelChecks {
           }
           case PROJECTION -> {
             Layer last = b.projection().get(b.projection().size() - 1);
-            if (!last.output().equals(b.output()) || b.input().isFlat() != b.output().isFlat()) {
+            if (!last.output().equals(b.output()) || flattensImage(b)) {
               out.reportOnce(Message.SHORTCUT_CANNOT_FOLLOW, shortcutOrigin(block, stack), "projection",
                   Traces.display(b.path()), Traces.block(b), advice(b));
             }
@@ -313,10 +313,10 @@ public final class ModelChecks {
 
   /**
    * Whether option A can follow the block: subsampling by the block's stride gives the output's
-   * height and width ({@code ⌈size / stride⌉}), and both ends are images or both vectors.
+   * height and width ({@code ⌈size / stride⌉}), and the path does not flatten images.
    */
   private static boolean followsByStride(Block b) {
-    if (b.input().isFlat() != b.output().isFlat()) {
+    if (flattensImage(b)) {
       return false;
     }
     int s = b.stride();
@@ -327,8 +327,17 @@ public final class ModelChecks {
     return (a + b - 1) / b;
   }
 
+  /**
+   * Whether a block's main path turns images into vectors (a dense layer or global pooling after
+   * convolutions or pooling, or reading a map): no shortcut joins its ends. A map that strides
+   * down to 1×1 stays an image, and so does the output of a block that only convolves.
+   */
+  private static boolean flattensImage(Block b) {
+    return b.flattening() && (b.spatial() || !b.input().isFlat());
+  }
+
   private static String advice(Block b) {
-    if (b.input().isFlat() != b.output().isFlat()) {
+    if (flattensImage(b)) {
       return "a shortcut joins two images or two vectors, so keep flattening layers (@Dense, @GlobalAvgPool) out of the block";
     }
     return "its strides (" + b.stride() + " in all) must take " + b.input().height() + "×" + b.input().width()

@@ -227,7 +227,7 @@ final class DocWriter {
   static String shortcutDescription(Block b) {
     return switch (b.shortcut()) {
       case IDENTITY -> "identity shortcut";
-      case PROJECTION -> b.input().isFlat() ? "projection shortcut W_s"
+      case PROJECTION -> b.projection().get(0) instanceof Dense ? "projection shortcut W_s"
           : "projection shortcut (1×1 convolution, stride " + b.stride() + (b.projection().size() > 1
               ? ", batch normalization)" : ")");
       case ZERO_PAD -> "zero-padding shortcut (stride " + b.stride() + ", " + b.input().channels() + " → "
@@ -240,7 +240,7 @@ final class DocWriter {
   static String shortcutTerm(Block b) {
     return switch (b.shortcut()) {
       case IDENTITY -> "a[l]";
-      case PROJECTION -> b.input().isFlat() ? "W_s a[l]"
+      case PROJECTION -> b.projection().get(0) instanceof Dense ? "W_s a[l]"
           : b.projection().size() > 1 ? "BN(W_s * a[l])" : "W_s * a[l]";
       case ZERO_PAD -> "pad(a[l])";
       case NONE -> "";
