@@ -202,4 +202,48 @@ class GeneratedCodeTest {
     assertEquals("maxBatch " + (max + 1) + " is too large: this network's buffers hold at most " + max
         + " rows in Java arrays", e.getCause().getMessage());
   }
+
+  @Test
+  void oneValuePerChannelIsRefusedInTrainingModeBeforeAnyStatisticChanges() {
+    // Global pooling leaves a 1×1 map; normalizing it over a batch of one would divide by a zero
+    // variance (PyTorch: "Expected more than 1 value per channel when training").
+    DoubleNetwork net = Compiled.compile("n.Pooled", """
+        package n;
+        import dev.shortcut.annotations.*;
+        @Network(channels = 1, height = 4, width = 4, outputs = 2, precision = Precision.DOUBLE)
+        public class Pooled {
+          @Conv(filters = 3, kernel = 3) Layer conv;
+          @BatchNorm Layer bn;
+          @GlobalAvgPool Layer pool;
+          @Dense(units = 3) Layer fc;
+          @BatchNorm Layer fcNorm;
+          @Dense(units = 2, activation = Activation.NONE) Layer head;
+        }
+        """).network("n.ResidualPooled", 4, 1);
+    double[] buffers = net.buffers().clone();
+    long[] counts = net.batchCounts().clone();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.forward(1));
+    assertEquals("fcNorm normalizes one value per channel and sample, so training mode needs batches of at least 2,"
+        + " got 1; use a larger batch, or evaluation mode (setTraining(false))", e.getMessage());
+    assertArrayEquals(buffers, net.buffers(), "the convolution's batch normalization ran nothing");
+    assertArrayEquals(counts, net.batchCounts());
+    net.forward(2);
+    assertFalse(java.util.Arrays.equals(counts, net.batchCounts()), "two samples are fine");
+    net.setTraining(false);
+    net.forward(1); // running statistics: any batch
+
+    // The trainer refuses a run whose last batch would hold one sample, before its first step.
+    net.setTraining(true);
+    double[] parameters = net.parameters().clone();
+    dev.shortcut.runtime.data.Dataset five = dev.shortcut.runtime.data.Dataset.classification("five",
+        new float[5 * 16], 16, new int[] {0, 1, 0, 1, 0}, 2)
+        .withImageShape(dev.shortcut.runtime.data.ImageShape.of(1, 4, 4));
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> dev.shortcut.runtime.train.Trainer.builder(dev.shortcut.runtime.optim.Sgd.withLearningRate(0.1))
+            .epochs(1).batchSize(2).progress(false).build().fit(net, five, null));
+    assertTrue(refused.getMessage().startsWith("fcNorm in ResidualPooled normalizes one value per channel and sample,"
+        + " so every training batch needs at least 2 samples, but batches of 2 over 5 samples leave a batch of 1"),
+        refused.getMessage());
+    assertArrayEquals(parameters, net.parameters());
+  }
 }

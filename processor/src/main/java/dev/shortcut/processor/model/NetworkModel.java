@@ -361,6 +361,16 @@ public record NetworkModel(
     return layers.get(layers.size() - 1).output();
   }
 
+  /**
+   * The first batch normalization that sees one value per channel and sample (a 1×1 map, or a
+   * dense layer's output): in training mode it needs batches of at least two samples, as PyTorch
+   * requires. Empty when every normalized map has more than one pixel.
+   */
+  public java.util.Optional<Norm> singleValueNormalization() {
+    return allLayers().stream().filter(l -> l instanceof Norm n && n.input().pixels() == 1).map(l -> (Norm) l)
+        .findFirst();
+  }
+
   /** Whether any layer normalizes: the network then has a training and an evaluation mode. */
   public boolean hasModes() {
     return counterCount > 0;

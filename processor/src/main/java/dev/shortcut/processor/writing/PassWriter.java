@@ -60,8 +60,16 @@ final class PassWriter {
       forwardCall(forwardBody, n, null, forwardCallees);
     }
     MethodSpec.Builder forward = NetworkWriter.override("forward", TypeName.VOID).addParameter(BATCH)
-        .addStatement("checkBatch(batch)")
-        .addStatement("forwardRows = 0");
+        .addStatement("checkBatch(batch)");
+    // Refused before any layer runs, so no running statistics change on the way to the layer.
+    model.singleValueNormalization().ifPresent(norm -> forward
+        .beginControlFlow("if (training && batch < 2)")
+        .addStatement("throw new $T($S + batch\n+ $S)", IllegalArgumentException.class,
+            norm.path() + " normalizes one value per channel and sample, so training mode needs batches of at"
+                + " least 2, got ",
+            "; use a larger batch, or evaluation mode (setTraining(false))")
+        .endControlFlow());
+    forward.addStatement("forwardRows = 0");
     List<MethodSpec> forwardHelpers = forwardBody.emit(forward, "forward", false, BATCH);
     outer.addMethod(forward.addStatement("forwardRows = batch").build());
 

@@ -72,12 +72,31 @@ public final class CellContext {
     all.put("sweep.cell", cell.id());
     all.put("sweep.signature", signature);
     Files.createDirectories(checkpoint.getParent());
-    Path attempt = checkpoint.resolveSibling(checkpoint.getFileName() + "." + UUID.randomUUID() + ".partial");
+    // The attempt writes the final file names inside a directory of its own, because the
+    // checkpoint names its optimizer file (and the optimizer file its checkpoint): saved under a
+    // temporary name, the pair would point at names that no longer exist once renamed.
+    Path attemptDir = checkpoint.resolveSibling("." + checkpoint.getFileName() + "." + UUID.randomUUID() + ".partial");
+    Path attempt = attemptDir.resolve(checkpoint.getFileName().toString());
+    Path attemptState = Checkpoints.optimizerFile(attempt);
     try {
       Checkpoints.save(net, optimizer, attempt, all);
+      // The optimizer's file goes first, as Checkpoints.save writes it: a checkpoint in place
+      // always finds the state it names.
+      if (Files.exists(attemptState)) {
+        moveAtomically(attemptState, Checkpoints.optimizerFile(checkpoint));
+      }
       moveAtomically(attempt, checkpoint);
     } finally {
+      Files.deleteIfExists(attemptState);
       Files.deleteIfExists(attempt);
+      try (var left = Files.list(attemptDir)) {
+        for (Path p : (Iterable<Path>) left::iterator) {
+          Files.deleteIfExists(p);
+        }
+      } catch (java.nio.file.NoSuchFileException gone) {
+        // nothing was created
+      }
+      Files.deleteIfExists(attemptDir);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.shortcut.runtime.train;
 
 import dev.shortcut.annotations.Loss;
+import dev.shortcut.runtime.Architecture;
 import dev.shortcut.runtime.Network;
 import dev.shortcut.runtime.data.Dataset;
 import dev.shortcut.runtime.data.ImageShape;
@@ -51,6 +52,27 @@ final class DataChecks {
     } else if (data.isClassification() || data.targetWidth() != a.outputs()) {
       throw new IllegalArgumentException(data.name() + " needs target rows of width " + a.outputs()
           + " for mean squared error");
+    }
+  }
+
+  /**
+   * Batches that batch normalization can use in training mode: a layer that sees one value per
+   * channel and sample (a 1×1 map, a dense layer's output) needs at least two samples in every
+   * batch, the last of an epoch included, as PyTorch requires.
+   */
+  static void batchesForNormalization(Network net, int samples, int batchSize) {
+    for (Architecture.Layer l : net.architecture().layers()) {
+      if (l instanceof Architecture.BatchNormLayer && l.input().height() * l.input().width() == 1) {
+        int last = samples % batchSize == 0 ? batchSize : samples % batchSize;
+        int smallest = Math.min(Math.min(batchSize, samples), last);
+        if (smallest < 2) {
+          throw new IllegalArgumentException(l.name() + " in " + net.name() + " normalizes one value per channel "
+              + "and sample, so every training batch needs at least 2 samples, but batches of " + batchSize
+              + " over " + samples + " samples leave a batch of " + smallest + "; choose a batch size that leaves"
+              + " no batch of 1");
+        }
+        return;
+      }
     }
   }
 }

@@ -124,6 +124,7 @@ public final class Trainer {
       throw new IllegalArgumentException("batch size " + batchSize + " exceeds the network's maxBatch "
           + net.maxBatch() + "; build the network with a larger maxBatch");
     }
+    DataChecks.batchesForNormalization(net, train.size(), batchSize);
     ImageShape images = augmentedShape(train);
     long stepsPerEpoch = (train.size() + batchSize - 1) / batchSize;
     long totalSteps = maxSteps > 0 ? Math.min(maxSteps, stepsPerEpoch * epochs) : stepsPerEpoch * epochs;

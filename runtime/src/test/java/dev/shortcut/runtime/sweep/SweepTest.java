@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shortcut.runtime.FloatNetwork;
 import dev.shortcut.runtime.Network;
 import dev.shortcut.runtime.checkpoint.Checkpoints;
-import dev.shortcut.runtime.data.Dataset;
 import dev.shortcut.runtime.kernel.Kernels;
+import dev.shortcut.runtime.data.Dataset;
 import dev.shortcut.runtime.optim.Sgd;
 import dev.shortcut.runtime.testing.SyntheticData;
 import dev.shortcut.runtime.testing.TinySweepNetwork;
@@ -191,7 +191,7 @@ class SweepTest {
     assertEquals(rows(sequential), rows(concurrent));
     assertEquals(rows(sequential), rows(assembled));
     Map<Path, byte[]> one = files(dir.resolve("one"));
-    assertEquals(8, one.size(), "four rows and four checkpoints");
+    assertEquals(12, one.size(), "four rows, four checkpoints and their four optimizer files");
     assertFilesEqual(one, files(dir.resolve("four")));
     assertFilesEqual(one, files(dir.resolve("sharded")));
   }
@@ -223,8 +223,14 @@ class SweepTest {
     CellResult twice = sweep.runCell(cell, false); // what a retried or speculative task does
     assertEquals(once.row(), twice.row());
     assertArrayEquals(checkpoint, Files.readAllBytes(sweep.checkpointFile(cell)));
-    assertEquals(2, files(dir).size(), "one row and one checkpoint, no copies");
+    assertEquals(3, files(dir).size(), "one row, one checkpoint and its optimizer file, no copies");
     assertEquals(Set.of(), leftovers(dir));
+    // The pair in place names itself, so a resume finds the optimizer's state.
+    Network resumed = new TinySweepNetwork(16, 99, null);
+    Sgd state = Sgd.withLearningRate(cell.numberSetting("lr")).momentum(0.9);
+    Checkpoints.load(resumed, state, sweep.checkpointFile(cell));
+    assertEquals(6, state.steps(),
+        "the optimizer file beside the cell's checkpoint is its own: 96 samples in batches of 16, one epoch");
 
     Files.writeString(sweep.rowFile(cell), "{\"signature\": \"epochs=1 batch=16\", \"run\": {\"id\": ");
     assertEquals(List.of(false), sweep.run(List.of(cell), new InProcessExecutor(1)).stream()
