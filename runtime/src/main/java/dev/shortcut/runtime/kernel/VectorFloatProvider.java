@@ -12,11 +12,17 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar code: masked stores in JDK 17 fall back to a lambda that makes C2 box every vector of the
  * loop, which cost megabytes of garbage per training step. The product is register-blocked: a tile of 4 rows × 4 vectors
  * of C stays in registers while k runs (blocked by {@link #KC} so the B panel stays in cache),
- * each step one broadcast of A and one load of B per FMA row. Loaded only when the
- * {@code jdk.incubator.vector} module is present.
+ * each step one broadcast of A and one load of B per FMA row. The species is the convolution
+ * kernels' ({@link VectorSpatialProvider#S}): the preferred one, or {@code -Dshortcut.vectorBits}.
+ * Loaded only when the {@code jdk.incubator.vector} module is present.
  */
 final class VectorFloatProvider implements FloatProvider {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  /**
+   * The convolution kernels' species: {@link FloatVector#SPECIES_PREFERRED}, or the width that
+   * {@code -Dshortcut.vectorBits=128|256|512} names, so that an AVX-512 machine can run (and
+   * measure) the code an AVX2 machine runs.
+   */
+  private static final VectorSpecies<Float> S = VectorSpatialProvider.S;
   private static final int L = S.length();
   /** Depth of a k block: a 4-vector B panel of this many rows fits in L1/L2. */
   static final int KC = 256;
