@@ -18,7 +18,10 @@ two sides take turns on the machine and never time at once.
       threads: samples per second, CPU time over wall time, the thread counts really in force.
   {"cmd": "quit"}
 
-Needs only torch and numpy (no pip): the safetensors file is parsed by hand.
+Needs only torch, torchvision and numpy (no pip): the safetensors file is parsed by hand. The
+convolutional family (the paper's CIFAR ResNets) is torch_check.py's CifarResNet, akamaster's
+resnet.py with the option-A shortcut, and its float64 reference follows each side's ReLU decisions
+with torch_check's ReLU plan.
 """
 import copy
 import ctypes
@@ -34,11 +37,15 @@ import time
 import numpy as np
 import torch
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import torch_check  # noqa: E402  (the PyTorch ResNet and its ReLU plan, shared with the torch check)
+
 # ---- input ---------------------------------------------------------------------------------------
 
 
 def read_safetensors(path):
-    """Tensors by name (float32 or float64, copied out of the file) and the metadata strings."""
+    """Tensors by name (float32, float64, or bytes: ReLU decisions; copied out of the file) and the
+    metadata strings."""
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
         (n,) = struct.unpack("<Q", data[:8])
         header = json.loads(bytes(data[8:8 + n]))
@@ -47,7 +54,7 @@ def read_safetensors(path):
         tensors = {}
         for name, info in header.items():
             begin, end = info["data_offsets"]
-            dtype = {"F32": np.float32, "F64": np.float64}[info["dtype"]]
+            dtype = {"F32": np.float32, "F64": np.float64, "U8": np.uint8}[info["dtype"]]
             arr = np.frombuffer(data, dtype=dtype, count=(end - begin) // np.dtype(dtype).itemsize,
                                 offset=base + begin)
             tensors[name] = torch.from_numpy(arr.reshape(info["shape"]).copy())
@@ -264,12 +271,13 @@ class Reference:
         states = [(d.kink.z, d.kink.magnitude, d.kink.out.grad) for d in self.layers]
         return logits, grads, states
 
-    def along(self, grads):
+    def along(self, grads, decisions=None):
         """Logits and gradients with ties taken the way the side with gradients `grads` took them,
-        and how many ties that took across the kink."""
+        how many ties that took across the kink, and (None here: the dense family infers ties from
+        the bias gradients rather than from recorded decisions) the worst such tie."""
         logits, ref_grads, states = self.base
         if grads is None:
-            return logits, ref_grads, 0
+            return logits, ref_grads, 0, None
         for d in self.layers:
             d.kink.flip = None
         try:
@@ -281,7 +289,7 @@ class Reference:
         finally:
             for d in self.layers:
                 d.kink.flip = None
-        return logits, ref_grads, ties
+        return logits, ref_grads, ties, None
 
     def _settle(self, grads, ref_grads, states):
         changed = False
@@ -304,7 +312,7 @@ class Reference:
         return changed
 
 
-def errors(reference, initial, opt, logits, grads, after):
+def errors(reference, initial, opt, logits, grads, after, decisions=None):
     """How far one side's float32 results are from the float64 reference, quantity by quantity.
 
     gradients: against the reference with ties taken the side's way (Reference).
@@ -313,9 +321,13 @@ def errors(reference, initial, opt, logits, grads, after):
     parameters_after_step (reported, not judged): against a float64 step with the reference's
     gradients. Adam's first update is about lr times the sign of each gradient, so a gradient
     element within rounding of zero moves its parameter by up to 2 lr: this one is ill-conditioned.
+    relu_decision_z (convolutional family): the largest |z| / max |z| of its layer where the side's
+    ReLU `decisions`, which the reference follows, differ from float64's own (a tie is tiny).
     """
-    ref_logits, ref_grads, ties = reference.along(grads)
+    ref_logits, ref_grads, ties, decision_z = reference.along(grads, decisions)
     e = {"logits": rel(logits, ref_logits)}
+    if decision_z is not None:
+        e["relu_decision_z"] = decision_z
     if grads is not None:
         e["gradients"] = max_rel(grads, ref_grads)
         own = adam(initial, grads, opt, torch.float64, foreach=False)
@@ -327,7 +339,7 @@ def errors(reference, initial, opt, logits, grads, after):
 
 
 def same_results(a, b):
-    """Whether two (logits, grads, after) triples are bit-identical."""
+    """Whether two results, (logits, grads, after[, decisions]), are bit-identical."""
     if not torch.equal(a[0], b[0]) or (a[1] is None) != (b[1] is None):
         return False
     return a[1] is None or all(torch.equal(a[1][n], b[1][n]) and torch.equal(a[2][n], b[2][n])
@@ -562,6 +574,110 @@ class MatrixVector(Inference):
         return x.reshape(1, -1)
 
 
+# ---- the convolutional family: the paper's CIFAR ResNets -----------------------------------------
+
+
+def cifar_resnet(arch, state, dtype=torch.float32):
+    """torch_check's CifarResNet (akamaster's resnet.py, option A) with Shortcut's state: every
+    parameter and running statistic by name (the batch counters, which no step here reads, aside)."""
+    model = torch_check.CifarResNet(arch["blocks_per_stage"], channels=arch["channels"])
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    missing = [k for k in missing if not k.endswith("num_batches_tracked")]
+    if missing or unexpected:
+        raise ValueError(f"Shortcut's state does not fit the PyTorch network: missing {missing}, "
+                         f"unexpected {unexpected}")
+    return model.to(dtype)
+
+
+class ConvReference:
+    """The ResNet in float64, from the same state and batch: the arbiter. Training is one
+    training-mode forward and backward (batch statistics); inference, evaluation mode. A float32 side
+    whose ReLU decisions differ from float64's at ties (both correct float32 results, and the side
+    decides a unit's whole gradient) is compared with the float64 network following its decisions,
+    torch_check's way; how far from a tie the worst differing decision was is reported and judged."""
+
+    def __init__(self, arch, state, x, labels, kind):
+        self.model = cifar_resnet(arch, state, torch.float64)
+        self.plan = torch_check.plan_relus(self.model)
+        self.x, self.labels = x.double(), labels
+        if kind == "infer":
+            self.model.eval()
+            with torch.no_grad():
+                self.base = (self.model(self.x), None, None)
+        else:
+            out, calls = torch_check.train_pass(self.model, self.plan, self.x, labels)
+            self.base = (out["train.logits"], out["grad"], calls)
+
+    def along(self, grads, decisions=None):
+        logits, ref_grads, calls = self.base
+        if grads is None or decisions is None:
+            return logits, ref_grads, 0, None
+        count, worst = torch_check.decisions(calls, decisions)
+        if count == 0:
+            return logits, ref_grads, 0, 0.0
+        out, _ = torch_check.train_pass(self.model, self.plan, self.x, self.labels, follow=decisions)
+        return out["train.logits"], out["grad"], count, worst
+
+
+def memory_format(channels_last):
+    return torch.channels_last if channels_last else torch.contiguous_format
+
+
+def layout_name(channels_last):
+    return "channels_last" if channels_last else "NCHW"
+
+
+class ConvTraining:
+    """A training step of the ResNet in one memory layout (NCHW or channels_last, which oneDNN may
+    run without reordering): Adam with foreach=True, gradients set to None."""
+
+    def __init__(self, model, state, opt, x, labels, channels_last):
+        fmt = memory_format(channels_last)
+        self.name = "eager %s, Adam foreach" % layout_name(channels_last)
+        self.model = model.to(memory_format=fmt)
+        self.x = x.contiguous(memory_format=fmt)
+        self.state, self.opt, self.labels = state, opt, labels
+        self.reset()
+
+    def reset(self):
+        self.model.load_state_dict(self.state, strict=False)  # copy_ keeps each tensor's layout
+        self.model.train()
+        self.model.zero_grad(set_to_none=True)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=self.opt["lr"], betas=tuple(self.opt["betas"]),
+                                          eps=self.opt["eps"], foreach=True)
+
+    def __call__(self):
+        self.optimizer.zero_grad(set_to_none=True)
+        torch.nn.functional.cross_entropy(self.model(self.x), self.labels).backward()
+        self.optimizer.step()
+
+    def results(self):
+        """Logits, gradients and parameters after one step from the starting state, and the ReLU
+        decisions, from a copy whose ReLUs record them (the timed model's stay plain)."""
+        self.reset()
+        twin = copy.deepcopy(self.model)
+        plan = torch_check.plan_relus(twin)
+        out, calls = torch_check.train_pass(twin, plan, self.x, self.labels)
+        torch.optim.Adam(twin.parameters(), lr=self.opt["lr"], betas=tuple(self.opt["betas"]), eps=self.opt["eps"],
+                         foreach=True).step()
+        after = {n: p.detach().clone() for n, p in twin.named_parameters()}
+        return out["train.logits"], out["grad"], after, [mask for _, mask in calls]
+
+
+def conv_inference_modes(model_for, x):
+    """Eager and TorchScript frozen + optimize_for_inference, each in NCHW and in channels_last."""
+    modes = []
+    for channels_last in (False, True):
+        fmt = memory_format(channels_last)
+        xf = x.contiguous(memory_format=fmt)
+        eager = Eager(model_for().to(memory_format=fmt), xf)
+        eager.name = "eager " + layout_name(channels_last)
+        frozen = Frozen(model_for().to(memory_format=fmt), xf)
+        frozen.name = "TorchScript frozen + optimize_for_inference, " + layout_name(channels_last)
+        modes += [eager, frozen]
+    return modes
+
+
 def _name_of(activation):
     return next(k for k, v in ACTIVATIONS.items() if v is activation)
 
@@ -588,6 +704,8 @@ class Server:
 
     def load(self, command):
         tensors, meta = read_safetensors(command["file"])
+        if meta["family"] == "cifar_resnet":
+            return self._load_resnet(command, tensors, meta)
         arch = json.loads(meta["architecture"])
         opt = json.loads(meta["optimizer"])
         kind = meta["kind"]
@@ -622,6 +740,45 @@ class Server:
         mode_errors = {name: pytorch if mode is training else
                        self._by_threads(reference, initial, opt, mode, counts)
                        for name, mode in self.modes.items()}
+        return {"shortcut": shortcut, "pytorch": pytorch, "modes": mode_errors}
+
+    def _load_resnet(self, command, tensors, meta):
+        """load() for the paper's CIFAR ResNets: Shortcut's state in PyTorch's names and layouts,
+        the batch in NHWC."""
+        arch = json.loads(meta["architecture"])
+        opt = json.loads(meta["optimizer"])
+        kind = meta["kind"]
+        x = torch_check.nchw(tensors["input"])
+        labels = tensors["labels"].long()
+        state = {n: t for n, t in tensors.items()
+                 if n not in ("input", "labels") and not n.startswith("shortcut.")}
+        names = [n for n, _ in cifar_resnet(arch, state).named_parameters()]
+        initial = {n: state[n] for n in names}
+        reference = ConvReference(arch, state, x, labels, kind)
+
+        counts = command.get("threads", [1, 2])
+        shortcut = {}
+        for threads in counts:
+            prefix = "shortcut.t%d." % threads
+            if prefix + "logits" not in tensors:
+                continue  # bit-identical to 1 thread, as Compare checked
+            if kind == "infer":
+                shortcut[str(threads)] = errors(reference, initial, opt, tensors[prefix + "logits"], None, None)
+                continue
+            decisions = [torch_check.nchw(tensors[k]).bool()
+                         for k in sorted(k for k in tensors if k.startswith(prefix + "relu."))]
+            shortcut[str(threads)] = errors(
+                reference, initial, opt, tensors[prefix + "logits"],
+                {n: tensors[prefix + "grad." + n] for n in names},
+                {n: tensors[prefix + "step." + n] for n in names}, decisions)
+
+        if kind == "train":
+            modes = [ConvTraining(cifar_resnet(arch, state), state, opt, x, labels, cl) for cl in (False, True)]
+        else:
+            modes = conv_inference_modes(lambda: cifar_resnet(arch, state), x)
+        self.modes = {m.name: m for m in modes}
+        mode_errors = {m.name: self._by_threads(reference, initial, opt, m, counts) for m in modes}
+        pytorch = mode_errors[modes[0].name]  # eager NCHW: PyTorch's plain float32 run
         return {"shortcut": shortcut, "pytorch": pytorch, "modes": mode_errors}
 
     @staticmethod

@@ -4,14 +4,16 @@
 # is timed, then timed in interleaved trials at 1 and at 2 threads. Writes
 # benchmarks/results/compare.json and compare.md (quick and full runs) or benchmarks/target/compare/.
 #
-#   benchmarks/compare.sh            quick subset (about 10 minutes on 2 cores)
-#   benchmarks/compare.sh --full     the whole grid of issue 5 (widths 64-512, 10/50/100 layers,
-#                                    batch 1/32/128; about 35 minutes on 2 cores)
+#   benchmarks/compare.sh            quick subset: 16 dense rows and 13 ResNet rows (see Grid.java)
+#   benchmarks/compare.sh --full     the whole grid: issue 5's dense grid (widths 64-512, 10/50/100
+#                                    layers, batch 1/32/128) and ResNet-20/56 on 28x28 and 32x32
+#                                    (training at batch 8/32/128, inference at batch 1/128)
 #   benchmarks/compare.sh --smoke    two small rows, short trials (about 1 minute), into target/
 #   benchmarks/compare.sh --only train:128:100:32 [--only ...]   chosen rows, into target/
 #   benchmarks/compare.sh --check-only [--full]                  agreement only, nothing timed
 #   benchmarks/compare.sh --no-build ...                         skip the Maven build
-# Other options: --trials N, --seconds S, --threads 1,2, --out DIR (see Compare --help).
+# Other options: --trials N, --seconds S, --threads 1,2, --out DIR (see Compare --help). JAVA=... picks
+# the JVM of Shortcut's side (e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +31,7 @@ PY=/usr/bin/python3
 blas_dir() { ls -d /usr/lib/*-linux-gnu*/openblas-openmp 2>/dev/null | head -n 1; }
 missing=()
 "$PY" -c 'import torch, numpy' 2>/dev/null || missing+=(python3-torch python3-numpy)
+"$PY" -c 'import torchvision' 2>/dev/null || missing+=(python3-torchvision)  # torch_check.py's ResNets
 [ -n "$(blas_dir)" ] && [ -e "$(blas_dir)/libblas.so.3" ] || missing+=(libopenblas0-openmp)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -40,6 +43,14 @@ BLAS_DIR="$(blas_dir)"
 # checkout's processor) without installing anything into ~/.m2.
 if [ "$build" = 1 ]; then
   mvn -B -q -ntp -pl annotations,runtime,processor,examples,benchmarks package -DskipTests
+fi
+# On a loaded machine libgomp's default spin-wait at every barrier turns PyTorch's 2-thread runs into
+# a fight for the cores (10-100x slower than 1 thread, measured); a passive wait is PyTorch at its
+# best there. A setting of the caller's own is kept; either way compare.json records it.
+load=$(cut -d' ' -f1 /proc/loadavg)
+if [ -z "${OMP_WAIT_POLICY:-}" ] && awk -v l="$load" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+  export OMP_WAIT_POLICY=passive
+  echo "load average $load on $(nproc) CPUs: PyTorch runs with OMP_WAIT_POLICY=passive"
 fi
 # compare.py's own logic (the network it builds, its modes, the float64 reference) first: seconds.
 "$PY" -m unittest discover -q -s benchmarks -p 'test_*.py'

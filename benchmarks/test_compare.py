@@ -99,20 +99,20 @@ class ReferenceTest(unittest.TestCase):
         grads = self.gradients(across=True)
         plain = compare.max_rel(grads, self.reference.base[1])
         self.assertGreater(plain, 1e-3, "the tie matters to the gradient")
-        _, ref_grads, ties = self.reference.along(grads)
+        _, ref_grads, ties, _ = self.reference.along(grads)
         self.assertEqual(ties, 1)
         self.assertLess(compare.max_rel(grads, ref_grads), 1e-6)
 
     def test_a_side_that_did_not_is_left_alone(self):
         grads = self.gradients(across=False)
-        _, ref_grads, ties = self.reference.along(grads)
+        _, ref_grads, ties, _ = self.reference.along(grads)
         self.assertEqual(ties, 0)
         self.assertLess(compare.max_rel(grads, ref_grads), 1e-6)
 
     def test_a_wrong_gradient_is_not_explained_away(self):
         grads = self.gradients(across=False)
         grads["stem.bias"] = grads["stem.bias"] * 1.01
-        _, ref_grads, _ = self.reference.along(grads)
+        _, ref_grads, _, _ = self.reference.along(grads)
         self.assertGreater(compare.max_rel(grads, ref_grads), 1e-3)
 
     def test_errors_judge_the_optimizer_on_the_sides_own_gradients(self):
@@ -123,6 +123,62 @@ class ReferenceTest(unittest.TestCase):
         self.assertLess(e["adam_step"], 1e-6)
         wrong = compare.adam(self.params, grads, dict(OPT, lr=1.01e-3), torch.float32, foreach=True)
         self.assertGreater(compare.errors(self.reference, self.params, OPT, logits, grads, wrong)["adam_step"], 1e-5)
+
+
+def small_resnet_state(seed=0):
+    """The state of a ResNet-8 (one block per stage) on one channel, batch normalization drawn at
+    random as Shortcut's side draws it."""
+    torch.manual_seed(seed)
+    model = compare.torch_check.CifarResNet(1, channels=1)
+    compare.torch_check.randomize_normalization(model, torch.Generator().manual_seed(seed))
+    return {n: t for n, t in model.state_dict().items() if not n.endswith("num_batches_tracked")}
+
+
+RESNET8 = {"blocks_per_stage": 1, "channels": 1, "side": 12}
+
+
+class ResNetTest(unittest.TestCase):
+    def setUp(self):
+        self.state = small_resnet_state()
+        g = torch.Generator().manual_seed(3)
+        self.x = torch.randn(4, 1, 12, 12, generator=g)
+        self.labels = torch.tensor([0, 3, 9, 1])
+
+    def test_every_inference_mode_computes_the_eager_logits(self):
+        modes = compare.conv_inference_modes(lambda: compare.cifar_resnet(RESNET8, self.state), self.x)
+        self.assertEqual(4, len(modes))
+        expected = modes[0].results()[0]
+        for mode in modes[1:]:
+            self.assertLess(compare.rel(mode.results()[0], expected), 1e-5, mode.name)
+
+    def test_training_in_either_layout_agrees_with_float64_and_a_wrong_gradient_does_not(self):
+        reference = compare.ConvReference(RESNET8, self.state, self.x, self.labels, "train")
+        names = [n for n, _ in compare.cifar_resnet(RESNET8, self.state).named_parameters()]
+        initial = {n: self.state[n] for n in names}
+        for channels_last in (False, True):
+            mode = compare.ConvTraining(compare.cifar_resnet(RESNET8, self.state), self.state, OPT, self.x,
+                                        self.labels, channels_last)
+            logits, grads, after, decisions = mode.results()
+            e = compare.errors(reference, initial, OPT, logits, grads, after, decisions)
+            self.assertLess(e["logits"], 1e-5, mode.name)
+            self.assertLess(e["gradients"], 1e-5, mode.name)
+            self.assertLess(e["adam_step"], 1e-6, mode.name)
+            self.assertLess(e["relu_decision_z"], 1e-4, mode.name)
+            wrong = dict(grads)
+            wrong["layer2.0.conv1.weight"] = wrong["layer2.0.conv1.weight"] * 1.01
+            self.assertGreater(compare.errors(reference, initial, OPT, logits, wrong, after, decisions)["gradients"],
+                               1e-3)
+
+    def test_a_decision_far_from_a_tie_is_reported(self):
+        reference = compare.ConvReference(RESNET8, self.state, self.x, self.labels, "train")
+        _, _, calls = reference.base
+        decisions = [mask.clone() for _, mask in calls]
+        z = calls[2][0]
+        far = (z.abs() == z.abs().max()).nonzero()[0].tolist()
+        decisions[2][tuple(far)] = ~decisions[2][tuple(far)]
+        _, _, count, worst = reference.along(reference.base[1], decisions)
+        self.assertEqual(1, count)
+        self.assertGreater(worst, 0.5)
 
 
 if __name__ == "__main__":

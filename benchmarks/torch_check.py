@@ -103,11 +103,12 @@ class CifarBasicBlock(nn.Module):
 
 
 class CifarResNet(nn.Module):
-    """ResNet-(6n+2) for 32×32 images: 16/32/64 filters, global average pooling, one linear layer."""
+    """ResNet-(6n+2) for 32×32 images (or any side the strides divide, e.g. 28×28): 16/32/64 filters,
+    global average pooling, one linear layer; `channels` input channels (3 for CIFAR)."""
 
-    def __init__(self, n, classes=10):
+    def __init__(self, n, classes=10, channels=3):
         super().__init__()
-        self.conv1 = nn.Conv2d(3, 16, 3, stride=1, padding=1, bias=False)
+        self.conv1 = nn.Conv2d(channels, 16, 3, stride=1, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(16)
         self.relu = nn.ReLU()
         self.layer1 = self._stage(16, 16, n, 1)
@@ -126,7 +127,9 @@ class CifarResNet(nn.Module):
     def forward(self, x):
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.layer3(self.layer2(self.layer1(out)))
-        out = F.avg_pool2d(out, out.size()[3]).flatten(1)
+        # akamaster's F.avg_pool2d(out, out.size()[3]); adaptive pooling is the same average, and traces
+        # (TorchScript would take the size for a tensor)
+        out = F.adaptive_avg_pool2d(out, 1).flatten(1)
         return self.fc(out)
 
 

@@ -2,6 +2,7 @@ package dev.shortcut.benchmarks.compare;
 
 import dev.shortcut.runtime.kernel.Kernels;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,9 @@ final class Environment {
     m.put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
     m.put("vendor", System.getProperty("java.vendor"));
     m.put("kernels", Kernels.implementation());
+    m.put("convolution_kernels", Kernels.spatialImplementation());
+    m.put("vector_bits_property", System.getProperty("shortcut.vectorBits"));
+    m.put("jvm_arguments", ManagementFactory.getRuntimeMXBean().getInputArguments());
     m.put("available_processors", Runtime.getRuntime().availableProcessors());
     m.put("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
     return m;

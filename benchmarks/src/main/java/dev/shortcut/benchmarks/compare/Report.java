@@ -41,6 +41,7 @@ final class Report {
     tolerances.put("logits", Agreement.LOGITS);
     tolerances.put("gradients", Agreement.GRADIENTS);
     tolerances.put("adam_step", Agreement.ADAM_STEP);
+    tolerances.put("relu_decision_z", Agreement.RELU_DECISION);
     tolerances.put("measure", "relative difference in norm from the network in float64, worst tensor; "
         + "gradients with ReLU ties taken the side's way; parameters_after_step reported, not judged");
     method.put("tolerances", tolerances);
@@ -181,8 +182,9 @@ final class Report {
         machine.get("cpu_model"), machine.getOrDefault("cpu_family_model_stepping", "?"), machine.get("logical_cpus"),
         String.join(" ", strings(machine.get("vector_flags"))), machine.get("os"),
         env.get("load_average_at_start"), env.getOrDefault("load_average_at_end", "(running)")));
-    md.append(String.format(Locale.ROOT, "- **Shortcut:** JDK %s (%s), kernels %s.\n", java.get("jdk"),
-        java.get("vm"), java.get("kernels")));
+    md.append(String.format(Locale.ROOT, "- **Shortcut:** JDK %s (%s), dense kernels %s, convolution kernels %s; "
+            + "JVM arguments %s.\n", java.get("jdk"), java.get("vm"), java.get("kernels"),
+        java.getOrDefault("convolution_kernels", "?"), java.getOrDefault("jvm_arguments", List.of())));
     md.append(String.format(Locale.ROOT, "- **PyTorch:** %s (Python %s, numpy %s); BLAS `%s`, %s threading, %s, "
             + "core %s; oneDNN %s; ATen CPU capability %s; parallel backend %s.\n",
         torch.get("torch"), torch.get("python"), torch.get("numpy"), blas.get("path"), blas.get("threading"),
@@ -200,11 +202,12 @@ final class Report {
     md.append(String.format(Locale.ROOT, "- **Agreement** with the network in float64, before anything is timed, "
             + "for both sides at 1 and 2 threads (relative difference in norm, worst tensor): logits ≤ %.0e; gradients "
             + "≤ %.0e, with each ReLU tie (a pre-activation within %.0e of the magnitudes of its terms, where float32 may "
-            + "land on either side of the kink) taken the side's way; parameters after one Adam step against a "
-            + "float64 step from the same gradients ≤ %.0e. The last column is Shortcut's worst difference over "
-            + "logits and gradients.\n",
+            + "land on either side of the kink) taken the side's way (for the ResNets: the float64 network follows "
+            + "each side's recorded ReLU decisions, which may differ from its own only where |z| ≤ %.0e of the "
+            + "layer's largest); parameters after one Adam step against a float64 step from the same gradients "
+            + "≤ %.0e. The last column is Shortcut's worst difference over logits and gradients.\n",
         Agreement.LOGITS, Agreement.GRADIENTS, number(Json.object(env, "pytorch").get("relu_tie_fraction")),
-        Agreement.ADAM_STEP));
+        Agreement.RELU_DECISION, Agreement.ADAM_STEP));
     long disagreeing = records.stream().filter(r -> !Boolean.TRUE.equals(r.get("agree"))).count();
     long flagged = records.stream().filter(r -> Boolean.FALSE.equals(r.get("threads_verified"))).count();
     md.append(String.format(Locale.ROOT, "- **Rows:** %d (configurations × thread counts); %s; %s.\n",
@@ -215,7 +218,7 @@ final class Report {
           + "the contention as much as the code. Rerun on a quiet machine.**\n");
     }
     md.append('\n');
-    md.append("| network | kind | width | layers | batch | threads | Shortcut samples/s | PyTorch samples/s | "
+    md.append("| network | kind | width (image side) | layers | batch | threads | Shortcut samples/s | PyTorch samples/s | "
         + "PyTorch mode | ratio | cores used (Shortcut / PyTorch) | max rel. difference |\n");
     md.append("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
     for (Map<String, Object> r : records) {

@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * Shortcut's side of one configuration: it writes the reference file compare.py checks, then times
- * itself when asked. One implementation per kind of network: the dense family today; named
- * convolutional networks add their own, with their layout recorded in the file's metadata.
+ * itself when asked. One implementation per kind of network: the dense family ({@link
+ * DenseShortcut}) and the paper's CIFAR ResNets ({@link ConvShortcut}), each recording its layout in
+ * the file's metadata.
  */
 interface ShortcutSide {
   /**
@@ -24,9 +25,6 @@ interface ShortcutSide {
 
   /** The side for {@code config}. */
   static ShortcutSide of(Config config) {
-    if (config.network() == null) {
-      return new DenseShortcut(config);
-    }
-    throw new IllegalArgumentException("no Shortcut network named " + config.network());
+    return config.network() == null ? new DenseShortcut(config) : new ConvShortcut(config);
   }
 }

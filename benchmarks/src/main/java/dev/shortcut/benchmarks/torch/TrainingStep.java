@@ -25,7 +25,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * What one network computes, written for {@code torch_check.py} to compare with PyTorch. The files
+ * What one network computes, written for {@code torch_check.py} to compare with PyTorch (its helpers
+ * for ReLU decisions, random normalization state and PyTorch's layouts serve the comparison's
+ * convolutional rows too). The files
  * of case {@code NAME} in the directory:
  *
  * <ul>
@@ -47,7 +49,7 @@ import java.util.SplittableRandom;
  *       (widened exactly from float) on the same batch.
  * </ul>
  */
-final class TrainingStep {
+public final class TrainingStep {
   private TrainingStep() {}
 
   /**
@@ -139,7 +141,7 @@ final class TrainingStep {
    * {@code maxBatch} times the sizes of the layers before it, the layout {@link
    * dev.shortcut.runtime.kernel.Kernels#firstNonFiniteLayer} reads.
    */
-  private static List<SafeTensors.Tensor> reluMasks(Network net, int batch) {
+  public static List<SafeTensors.Tensor> reluMasks(Network net, int batch) {
     Values activations = activations(net);
     List<Architecture.Layer> layers = net.architecture().layers();
     List<SafeTensors.Tensor> masks = new ArrayList<>();
@@ -203,7 +205,7 @@ final class TrainingStep {
    * swap or a permutation of them), and a γ that is not 0 keeps every residual branch in the
    * gradients (the paper's blocks start their last γ at 0).
    */
-  private static void randomizeNormalizationAndBiases(FloatNetwork net, SplittableRandom random) {
+  public static void randomizeNormalizationAndBiases(FloatNetwork net, SplittableRandom random) {
     Architecture a = net.architecture();
     float[] parameters = net.parameters();
     for (ParameterTable.Parameter p : a.parameters().all()) {
@@ -266,7 +268,7 @@ final class TrainingStep {
   }
 
   /** {@code values[p.offset() ..]} (stored in {@code p.layout()}) in PyTorch's row-major order. */
-  private static Values inTorchOrder(Values values, ParameterTable.Parameter p) {
+  public static Values inTorchOrder(Values values, ParameterTable.Parameter p) {
     Values torch = values.precision() == Precision.DOUBLE ? Values.of(new double[p.size()])
         : Values.of(new float[p.size()]);
     for (int t = 0; t < p.size(); t++) {
@@ -290,7 +292,8 @@ final class TrainingStep {
     return new long[] {batch, input.height(), input.width(), input.channels()};
   }
 
-  private static double gaussian(SplittableRandom random) {
+  /** A standard normal draw. */
+  public static double gaussian(SplittableRandom random) {
     // Box–Muller: SplittableRandom has no nextGaussian on Java 17.
     double u = 1 - random.nextDouble();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());

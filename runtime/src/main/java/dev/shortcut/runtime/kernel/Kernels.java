@@ -73,6 +73,12 @@ public final class Kernels {
             .getDeclaredConstructor().newInstance();
         LOG.log(System.Logger.Level.INFO, "Shortcut kernels: " + p.name());
         return p;
+      } catch (ExceptionInInitializerError e) {
+        if (e.getCause() instanceof IllegalArgumentException) {
+          throw (IllegalArgumentException) e.getCause(); // a bad -Dshortcut.vectorBits
+        }
+        LOG.log(System.Logger.Level.WARNING, "Shortcut kernels: Vector API unusable (" + e + "); using scalar");
+        return new ScalarFloatProvider();
       } catch (ReflectiveOperationException | LinkageError e) {
         LOG.log(System.Logger.Level.WARNING, "Shortcut kernels: Vector API unusable (" + e + "); using scalar");
         return new ScalarFloatProvider();

@@ -12,12 +12,25 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar code: masked stores in JDK 17 fall back to a lambda that makes C2 box every vector of the
  * loop, which cost megabytes of garbage per training step. The product is register-blocked: a tile of 4 rows × 4 vectors
  * of C stays in registers while k runs (blocked by {@link #KC} so the B panel stays in cache),
- * each step one broadcast of A and one load of B per FMA row. Loaded only when the
- * {@code jdk.incubator.vector} module is present.
+ * each step one broadcast of A and one load of B per FMA row. The species is the convolution
+ * kernels' ({@link VectorSpatialProvider#S}): the preferred one, or {@code -Dshortcut.vectorBits}.
+ * Loaded only when the {@code jdk.incubator.vector} module is present.
  */
 final class VectorFloatProvider implements FloatProvider {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  /**
+   * The convolution kernels' species: {@link FloatVector#SPECIES_PREFERRED}, or the width that
+   * {@code -Dshortcut.vectorBits=128|256|512} names, so that an AVX-512 machine can run (and
+   * measure) the code an AVX2 machine runs.
+   */
+  private static final VectorSpecies<Float> S = VectorSpatialProvider.S;
   private static final int L = S.length();
+  /**
+   * 32 vector registers (AVX-512): 4 × 4 tiles, sixteen accumulators. Narrower species are taken
+   * to have 16 (AVX2): there a 4 × 4 tile's sixteen accumulators, four B vectors and a broadcast
+   * spill, which measured 30 % of the FMA peak (-XX:UseAVX=2 on an AVX-512 machine), so products use
+   * 6 × 2 tiles (twelve accumulators, two B vectors, one broadcast) and dot products 4 × 2.
+   */
+  private static final boolean WIDE = VectorSpatialProvider.WIDE;
   /** Depth of a k block: a 4-vector B panel of this many rows fits in L1/L2. */
   static final int KC = 256;
   private static final float LEAKY = (float) Activation.LEAKY_SLOPE;
@@ -27,7 +40,7 @@ final class VectorFloatProvider implements FloatProvider {
   // JDK 25, so a dot product's last bit depended on whether its caller had been compiled yet, and
   // a product split over threads (one warm, one cold) differed from the same product on one thread.
   // The order is a butterfly: lane i += lane i^h for h = L/2, L/4, ..., 1, and the sum is lane 0.
-  // A 4×4 tile reduces its sixteen accumulators with the same butterfly, one swap serving two
+  // A dot tile reduces its accumulators with the same butterfly, one swap serving two
   // accumulators at once (20 to 40 % faster than L dependent scalar additions at width 64 to 256),
   // so a row's result is the same whether it was computed in a tile or alone: the batch a row comes
   // in never changes its bits. Needs 4 ≤ L ≤ 16; other lengths add the lanes in index order.
@@ -105,7 +118,7 @@ final class VectorFloatProvider implements FloatProvider {
       int pc = Math.min(KC, k - p0);
       boolean acc = accumulate || p0 > 0;
       int j = 0;
-      for (; j + 4 * L <= n; j += 4 * L) {
+      for (; WIDE && j + 4 * L <= n; j += 4 * L) {
         int i = rowStart;
         for (; i + 4 <= rowEnd; i += 4) {
           tile4x4(i, j, p0, pc, n, a, aOff, aRow, aCol, b, bOff, c, cOff, acc);
@@ -114,6 +127,26 @@ final class VectorFloatProvider implements FloatProvider {
           for (int v = 0; v < 4; v++) {
             row(i, j + v * L, p0, pc, n, a, aOff, aRow, aCol, b, bOff, c, cOff, acc);
           }
+        }
+      }
+      for (; !WIDE && j + 2 * L <= n; j += 2 * L) {
+        // Six-row tiles, then four-row ones for what is left (32 rows = 4 × 6 + 2 × 4): a lone row
+        // has two accumulators and runs at the FMA latency, a fraction of the peak.
+        int rows = rowEnd - rowStart;
+        int sixes = rows / 6;
+        if (sixes > 0 && (rows - 6 * sixes) % 4 != 0 && (rows - 6 * sixes + 6) % 4 == 0) {
+          sixes--;
+        }
+        int i = rowStart;
+        for (int t = 0; t < sixes; t++, i += 6) {
+          tile6x2(i, j, p0, pc, n, a, aOff, aRow, aCol, b, bOff, c, cOff, acc);
+        }
+        for (; i + 4 <= rowEnd; i += 4) {
+          tile4x2(i, j, p0, pc, n, a, aOff, aRow, aCol, b, bOff, c, cOff, acc);
+        }
+        for (; i < rowEnd; i++) {
+          row(i, j, p0, pc, n, a, aOff, aRow, aCol, b, bOff, c, cOff, acc);
+          row(i, j + L, p0, pc, n, a, aOff, aRow, aCol, b, bOff, c, cOff, acc);
         }
       }
       for (; j < nv; j += L) {
@@ -220,18 +253,136 @@ final class VectorFloatProvider implements FloatProvider {
     ((FloatVector) EXACT.cast(c33)).intoArray(c, c3 + 3 * L);
   }
 
+  /** A 6-row × 2-vector tile of C for 16-register machines: 12 accumulators over the k loop. */
+  private static void tile6x2(int i, int j, int p0, int pc, int n, float[] a, int aOff, int aRow, int aCol,
+      float[] b, int bOff, float[] c, int cOff, boolean acc) {
+    int a0 = aOff + (i + 0) * aRow;
+    int c0 = cOff + (i + 0) * n + j;
+    int a1 = aOff + (i + 1) * aRow;
+    int c1 = cOff + (i + 1) * n + j;
+    int a2 = aOff + (i + 2) * aRow;
+    int c2 = cOff + (i + 2) * n + j;
+    int a3 = aOff + (i + 3) * aRow;
+    int c3 = cOff + (i + 3) * n + j;
+    int a4 = aOff + (i + 4) * aRow;
+    int c4 = cOff + (i + 4) * n + j;
+    int a5 = aOff + (i + 5) * aRow;
+    int c5 = cOff + (i + 5) * n + j;
+    FloatVector c00 = acc ? load(c, c0 + 0 * L) : FloatVector.zero(S);
+    FloatVector c01 = acc ? load(c, c0 + 1 * L) : FloatVector.zero(S);
+    FloatVector c10 = acc ? load(c, c1 + 0 * L) : FloatVector.zero(S);
+    FloatVector c11 = acc ? load(c, c1 + 1 * L) : FloatVector.zero(S);
+    FloatVector c20 = acc ? load(c, c2 + 0 * L) : FloatVector.zero(S);
+    FloatVector c21 = acc ? load(c, c2 + 1 * L) : FloatVector.zero(S);
+    FloatVector c30 = acc ? load(c, c3 + 0 * L) : FloatVector.zero(S);
+    FloatVector c31 = acc ? load(c, c3 + 1 * L) : FloatVector.zero(S);
+    FloatVector c40 = acc ? load(c, c4 + 0 * L) : FloatVector.zero(S);
+    FloatVector c41 = acc ? load(c, c4 + 1 * L) : FloatVector.zero(S);
+    FloatVector c50 = acc ? load(c, c5 + 0 * L) : FloatVector.zero(S);
+    FloatVector c51 = acc ? load(c, c5 + 1 * L) : FloatVector.zero(S);
+    for (int p = p0; p < p0 + pc; p++) {
+      int bp = bOff + p * n + j;
+      FloatVector b0 = load(b, bp + 0 * L);
+      FloatVector b1 = load(b, bp + 1 * L);
+      int ap = p * aCol;
+      FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
+      c00 = b0.fma(x0, c00);
+      c01 = b1.fma(x0, c01);
+      FloatVector x1 = FloatVector.broadcast(S, a[a1 + ap]);
+      c10 = b0.fma(x1, c10);
+      c11 = b1.fma(x1, c11);
+      FloatVector x2 = FloatVector.broadcast(S, a[a2 + ap]);
+      c20 = b0.fma(x2, c20);
+      c21 = b1.fma(x2, c21);
+      FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
+      c30 = b0.fma(x3, c30);
+      c31 = b1.fma(x3, c31);
+      FloatVector x4 = FloatVector.broadcast(S, a[a4 + ap]);
+      c40 = b0.fma(x4, c40);
+      c41 = b1.fma(x4, c41);
+      FloatVector x5 = FloatVector.broadcast(S, a[a5 + ap]);
+      c50 = b0.fma(x5, c50);
+      c51 = b1.fma(x5, c51);
+    }
+    ((FloatVector) EXACT.cast(c00)).intoArray(c, c0 + 0 * L);
+    ((FloatVector) EXACT.cast(c01)).intoArray(c, c0 + 1 * L);
+    ((FloatVector) EXACT.cast(c10)).intoArray(c, c1 + 0 * L);
+    ((FloatVector) EXACT.cast(c11)).intoArray(c, c1 + 1 * L);
+    ((FloatVector) EXACT.cast(c20)).intoArray(c, c2 + 0 * L);
+    ((FloatVector) EXACT.cast(c21)).intoArray(c, c2 + 1 * L);
+    ((FloatVector) EXACT.cast(c30)).intoArray(c, c3 + 0 * L);
+    ((FloatVector) EXACT.cast(c31)).intoArray(c, c3 + 1 * L);
+    ((FloatVector) EXACT.cast(c40)).intoArray(c, c4 + 0 * L);
+    ((FloatVector) EXACT.cast(c41)).intoArray(c, c4 + 1 * L);
+    ((FloatVector) EXACT.cast(c50)).intoArray(c, c5 + 0 * L);
+    ((FloatVector) EXACT.cast(c51)).intoArray(c, c5 + 1 * L);
+  }
+
+  /** A 4-row × 2-vector tile of C for 16-register machines: 8 accumulators over the k loop. */
+  private static void tile4x2(int i, int j, int p0, int pc, int n, float[] a, int aOff, int aRow, int aCol,
+      float[] b, int bOff, float[] c, int cOff, boolean acc) {
+    int a0 = aOff + (i + 0) * aRow;
+    int c0 = cOff + (i + 0) * n + j;
+    int a1 = aOff + (i + 1) * aRow;
+    int c1 = cOff + (i + 1) * n + j;
+    int a2 = aOff + (i + 2) * aRow;
+    int c2 = cOff + (i + 2) * n + j;
+    int a3 = aOff + (i + 3) * aRow;
+    int c3 = cOff + (i + 3) * n + j;
+    FloatVector c00 = acc ? load(c, c0 + 0 * L) : FloatVector.zero(S);
+    FloatVector c01 = acc ? load(c, c0 + 1 * L) : FloatVector.zero(S);
+    FloatVector c10 = acc ? load(c, c1 + 0 * L) : FloatVector.zero(S);
+    FloatVector c11 = acc ? load(c, c1 + 1 * L) : FloatVector.zero(S);
+    FloatVector c20 = acc ? load(c, c2 + 0 * L) : FloatVector.zero(S);
+    FloatVector c21 = acc ? load(c, c2 + 1 * L) : FloatVector.zero(S);
+    FloatVector c30 = acc ? load(c, c3 + 0 * L) : FloatVector.zero(S);
+    FloatVector c31 = acc ? load(c, c3 + 1 * L) : FloatVector.zero(S);
+    for (int p = p0; p < p0 + pc; p++) {
+      int bp = bOff + p * n + j;
+      FloatVector b0 = load(b, bp + 0 * L);
+      FloatVector b1 = load(b, bp + 1 * L);
+      int ap = p * aCol;
+      FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
+      c00 = b0.fma(x0, c00);
+      c01 = b1.fma(x0, c01);
+      FloatVector x1 = FloatVector.broadcast(S, a[a1 + ap]);
+      c10 = b0.fma(x1, c10);
+      c11 = b1.fma(x1, c11);
+      FloatVector x2 = FloatVector.broadcast(S, a[a2 + ap]);
+      c20 = b0.fma(x2, c20);
+      c21 = b1.fma(x2, c21);
+      FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
+      c30 = b0.fma(x3, c30);
+      c31 = b1.fma(x3, c31);
+    }
+    ((FloatVector) EXACT.cast(c00)).intoArray(c, c0 + 0 * L);
+    ((FloatVector) EXACT.cast(c01)).intoArray(c, c0 + 1 * L);
+    ((FloatVector) EXACT.cast(c10)).intoArray(c, c1 + 0 * L);
+    ((FloatVector) EXACT.cast(c11)).intoArray(c, c1 + 1 * L);
+    ((FloatVector) EXACT.cast(c20)).intoArray(c, c2 + 0 * L);
+    ((FloatVector) EXACT.cast(c21)).intoArray(c, c2 + 1 * L);
+    ((FloatVector) EXACT.cast(c30)).intoArray(c, c3 + 0 * L);
+    ((FloatVector) EXACT.cast(c31)).intoArray(c, c3 + 1 * L);
+  }
+
   @Override
   public void dotRows(int rowStart, int rowEnd, int n, int k, float[] a, int aOff, float[] b, int bOff,
       float[] c, int cOff, boolean accumulate) {
     // Rows of A against rows of B (W stored [out][in]): no transpose; loads and reductions are
-    // shared in 4×4 tiles, the edges run one dot product at a time. Tiles need the reduction tree
+    // shared in tiles, the edges run one dot product at a time. Tiles need the reduction tree
     // and whole vectors over k (a scalar tail would grow the tile past what C2 compiles without
     // boxing its vectors); otherwise every element is a lone dot product.
-    int nTiles = TREE && k % L == 0 ? n - n % 4 : 0;
+    int columns = WIDE ? 4 : 2;
+    int nTiles = TREE && k % L == 0 ? n - n % columns : 0;
     int i = rowStart;
     for (; i + 4 <= rowEnd; i += 4) {
-      for (int j = 0; j < nTiles; j += 4) {
-        dotTile4x4(i, j, k, a, aOff, b, bOff, c, cOff, n, accumulate);
+      for (int j = 0; j < nTiles; j += columns) {
+        if (WIDE) {
+          dotTile2x4(i, j, k, a, aOff, b, bOff, c, cOff, n, accumulate);
+          dotTile2x4(i + 2, j, k, a, aOff, b, bOff, c, cOff, n, accumulate);
+        } else {
+          dotTile4x2(i, j, k, a, aOff, b, bOff, c, cOff, n, accumulate);
+        }
       }
       for (int r = i; r < i + 4; r++) {
         for (int j = nTiles; j < n; j++) {
@@ -288,13 +439,16 @@ final class VectorFloatProvider implements FloatProvider {
     c[at] = accumulate ? c[at] + value : value;
   }
 
-  /** A 4×4 tile of {@code C = A·Bᵀ}: sixteen dot products advanced together over k (a multiple of L). */
-  private static void dotTile4x4(int i, int j, int k, float[] a, int aOff, float[] b, int bOff, float[] c,
+  /**
+   * A 2 × 4 tile of {@code C = A·Bᵀ}: eight dot products advanced together over k (a multiple of L).
+   * Two rows, not four: a four-row tile's reductions took C2 past its inlining budget, and once other
+   * vector widths had run in the process the vector additions of its last rows were calls that boxed
+   * their operands (MixedWidthsTest); per multiply-add it loads as much as a 4 × 2 tile.
+   */
+  private static void dotTile2x4(int i, int j, int k, float[] a, int aOff, float[] b, int bOff, float[] c,
       int cOff, int n, boolean accumulate) {
     int a0 = aOff + i * k;
     int a1 = a0 + k;
-    int a2 = a1 + k;
-    int a3 = a2 + k;
     int b0 = bOff + j * k;
     int b1 = b0 + k;
     int b2 = b1 + k;
@@ -307,14 +461,6 @@ final class VectorFloatProvider implements FloatProvider {
     FloatVector s11 = FloatVector.zero(S);
     FloatVector s12 = FloatVector.zero(S);
     FloatVector s13 = FloatVector.zero(S);
-    FloatVector s20 = FloatVector.zero(S);
-    FloatVector s21 = FloatVector.zero(S);
-    FloatVector s22 = FloatVector.zero(S);
-    FloatVector s23 = FloatVector.zero(S);
-    FloatVector s30 = FloatVector.zero(S);
-    FloatVector s31 = FloatVector.zero(S);
-    FloatVector s32 = FloatVector.zero(S);
-    FloatVector s33 = FloatVector.zero(S);
     for (int p = 0; p < k; p += L) {
       FloatVector w0 = load(b, b0 + p);
       FloatVector w1 = load(b, b1 + p);
@@ -330,16 +476,6 @@ final class VectorFloatProvider implements FloatProvider {
       s11 = x1.fma(w1, s11);
       s12 = x1.fma(w2, s12);
       s13 = x1.fma(w3, s13);
-      FloatVector x2 = load(a, a2 + p);
-      s20 = x2.fma(w0, s20);
-      s21 = x2.fma(w1, s21);
-      s22 = x2.fma(w2, s22);
-      s23 = x2.fma(w3, s23);
-      FloatVector x3 = load(a, a3 + p);
-      s30 = x3.fma(w0, s30);
-      s31 = x3.fma(w1, s31);
-      s32 = x3.fma(w2, s32);
-      s33 = x3.fma(w3, s33);
     }
     s00 = (FloatVector) EXACT.cast(s00);
     s01 = (FloatVector) EXACT.cast(s01);
@@ -349,14 +485,6 @@ final class VectorFloatProvider implements FloatProvider {
     s11 = (FloatVector) EXACT.cast(s11);
     s12 = (FloatVector) EXACT.cast(s12);
     s13 = (FloatVector) EXACT.cast(s13);
-    s20 = (FloatVector) EXACT.cast(s20);
-    s21 = (FloatVector) EXACT.cast(s21);
-    s22 = (FloatVector) EXACT.cast(s22);
-    s23 = (FloatVector) EXACT.cast(s23);
-    s30 = (FloatVector) EXACT.cast(s30);
-    s31 = (FloatVector) EXACT.cast(s31);
-    s32 = (FloatVector) EXACT.cast(s32);
-    s33 = (FloatVector) EXACT.cast(s33);
     // Reduction tree, written out: a helper call that C2 declines to inline (it does, past a
     // node budget) would box every vector. Per row, two combined levels (lanes with bit h clear
     // take x[i] + x[i^h], the others y[i] + y[i^h]) leave the sums of s_0..s_3 in lanes 0, L/2, L/4
@@ -399,9 +527,101 @@ final class VectorFloatProvider implements FloatProvider {
     } else {
       q1.intoArray(c, c1);
     }
-    FloatVector u2 = ((FloatVector) EXACT.cast(s21.blend(s20, LOW1))).add(((FloatVector) EXACT.cast(s20.blend(s21, LOW1))).rearrange(SWAP1));
-    FloatVector v2 = ((FloatVector) EXACT.cast(s23.blend(s22, LOW1))).add(((FloatVector) EXACT.cast(s22.blend(s23, LOW1))).rearrange(SWAP1));
-    FloatVector t2 = ((FloatVector) EXACT.cast(v2.blend(u2, LOW2))).add(((FloatVector) EXACT.cast(u2.blend(v2, LOW2))).rearrange(SWAP2));
+    if (L >= 8) {
+    }
+    if (L >= 16) {
+    }
+    if (accumulate) {
+    } else {
+    }
+    if (L >= 8) {
+    }
+    if (L >= 16) {
+    }
+    if (accumulate) {
+    } else {
+    }
+  }
+
+  /**
+   * A 4 × 2 tile of {@code C = A·Bᵀ} for 16-register machines: eight dot products advanced together
+   * over k (a multiple of L). Each row's two sums share the butterfly's first level (lanes with bit
+   * L/2 clear take the first, the others the second), which leaves them in lanes 0 and L/2 in the
+   * order a lone dot product adds its lanes.
+   */
+  private static void dotTile4x2(int i, int j, int k, float[] a, int aOff, float[] b, int bOff, float[] c,
+      int cOff, int n, boolean accumulate) {
+    int a0 = aOff + i * k;
+    int a1 = a0 + k;
+    int a2 = a1 + k;
+    int a3 = a2 + k;
+    int b0 = bOff + j * k;
+    int b1 = b0 + k;
+    FloatVector s00 = FloatVector.zero(S);
+    FloatVector s01 = FloatVector.zero(S);
+    FloatVector s10 = FloatVector.zero(S);
+    FloatVector s11 = FloatVector.zero(S);
+    FloatVector s20 = FloatVector.zero(S);
+    FloatVector s21 = FloatVector.zero(S);
+    FloatVector s30 = FloatVector.zero(S);
+    FloatVector s31 = FloatVector.zero(S);
+    for (int p = 0; p < k; p += L) {
+      FloatVector w0 = load(b, b0 + p);
+      FloatVector w1 = load(b, b1 + p);
+      FloatVector x0 = load(a, a0 + p);
+      s00 = x0.fma(w0, s00);
+      s01 = x0.fma(w1, s01);
+      FloatVector x1 = load(a, a1 + p);
+      s10 = x1.fma(w0, s10);
+      s11 = x1.fma(w1, s11);
+      FloatVector x2 = load(a, a2 + p);
+      s20 = x2.fma(w0, s20);
+      s21 = x2.fma(w1, s21);
+      FloatVector x3 = load(a, a3 + p);
+      s30 = x3.fma(w0, s30);
+      s31 = x3.fma(w1, s31);
+    }
+    s00 = (FloatVector) EXACT.cast(s00);
+    s01 = (FloatVector) EXACT.cast(s01);
+    s10 = (FloatVector) EXACT.cast(s10);
+    s11 = (FloatVector) EXACT.cast(s11);
+    s20 = (FloatVector) EXACT.cast(s20);
+    s21 = (FloatVector) EXACT.cast(s21);
+    s30 = (FloatVector) EXACT.cast(s30);
+    s31 = (FloatVector) EXACT.cast(s31);
+    FloatVector t0 = ((FloatVector) EXACT.cast(s01.blend(s00, LOW1))).add(((FloatVector) EXACT.cast(s00.blend(s01, LOW1))).rearrange(SWAP1));
+    t0 = (FloatVector) EXACT.cast(t0);
+    t0 = t0.add(t0.rearrange(SWAP2));
+    if (L >= 8) {
+      t0 = (FloatVector) EXACT.cast(t0);
+      t0 = t0.add(t0.rearrange(SWAP3));
+    }
+    if (L >= 16) {
+      t0 = (FloatVector) EXACT.cast(t0);
+      t0 = t0.add(t0.rearrange(SWAP4));
+    }
+    t0 = (FloatVector) EXACT.cast(t0);
+    int c0 = cOff + (i + 0) * n + j;
+    store(c, c0, t0.lane(0), accumulate);
+    store(c, c0 + 1, t0.lane(L / 2), accumulate);
+    FloatVector t1 = ((FloatVector) EXACT.cast(s11.blend(s10, LOW1))).add(((FloatVector) EXACT.cast(s10.blend(s11, LOW1))).rearrange(SWAP1));
+    t1 = (FloatVector) EXACT.cast(t1);
+    t1 = t1.add(t1.rearrange(SWAP2));
+    if (L >= 8) {
+      t1 = (FloatVector) EXACT.cast(t1);
+      t1 = t1.add(t1.rearrange(SWAP3));
+    }
+    if (L >= 16) {
+      t1 = (FloatVector) EXACT.cast(t1);
+      t1 = t1.add(t1.rearrange(SWAP4));
+    }
+    t1 = (FloatVector) EXACT.cast(t1);
+    int c1 = cOff + (i + 1) * n + j;
+    store(c, c1, t1.lane(0), accumulate);
+    store(c, c1 + 1, t1.lane(L / 2), accumulate);
+    FloatVector t2 = ((FloatVector) EXACT.cast(s21.blend(s20, LOW1))).add(((FloatVector) EXACT.cast(s20.blend(s21, LOW1))).rearrange(SWAP1));
+    t2 = (FloatVector) EXACT.cast(t2);
+    t2 = t2.add(t2.rearrange(SWAP2));
     if (L >= 8) {
       t2 = (FloatVector) EXACT.cast(t2);
       t2 = t2.add(t2.rearrange(SWAP3));
@@ -411,16 +631,12 @@ final class VectorFloatProvider implements FloatProvider {
       t2 = t2.add(t2.rearrange(SWAP4));
     }
     t2 = (FloatVector) EXACT.cast(t2);
-    FloatVector q2 = (FloatVector) EXACT4.cast(t2.rearrange(GATHER).reinterpretShape(S4, 0));
     int c2 = cOff + (i + 2) * n + j;
-    if (accumulate) {
-      ((FloatVector) EXACT4.cast(FloatVector.fromArray(S4, c, c2))).add(q2).intoArray(c, c2);
-    } else {
-      q2.intoArray(c, c2);
-    }
-    FloatVector u3 = ((FloatVector) EXACT.cast(s31.blend(s30, LOW1))).add(((FloatVector) EXACT.cast(s30.blend(s31, LOW1))).rearrange(SWAP1));
-    FloatVector v3 = ((FloatVector) EXACT.cast(s33.blend(s32, LOW1))).add(((FloatVector) EXACT.cast(s32.blend(s33, LOW1))).rearrange(SWAP1));
-    FloatVector t3 = ((FloatVector) EXACT.cast(v3.blend(u3, LOW2))).add(((FloatVector) EXACT.cast(u3.blend(v3, LOW2))).rearrange(SWAP2));
+    store(c, c2, t2.lane(0), accumulate);
+    store(c, c2 + 1, t2.lane(L / 2), accumulate);
+    FloatVector t3 = ((FloatVector) EXACT.cast(s31.blend(s30, LOW1))).add(((FloatVector) EXACT.cast(s30.blend(s31, LOW1))).rearrange(SWAP1));
+    t3 = (FloatVector) EXACT.cast(t3);
+    t3 = t3.add(t3.rearrange(SWAP2));
     if (L >= 8) {
       t3 = (FloatVector) EXACT.cast(t3);
       t3 = t3.add(t3.rearrange(SWAP3));
@@ -430,13 +646,9 @@ final class VectorFloatProvider implements FloatProvider {
       t3 = t3.add(t3.rearrange(SWAP4));
     }
     t3 = (FloatVector) EXACT.cast(t3);
-    FloatVector q3 = (FloatVector) EXACT4.cast(t3.rearrange(GATHER).reinterpretShape(S4, 0));
     int c3 = cOff + (i + 3) * n + j;
-    if (accumulate) {
-      ((FloatVector) EXACT4.cast(FloatVector.fromArray(S4, c, c3))).add(q3).intoArray(c, c3);
-    } else {
-      q3.intoArray(c, c3);
-    }
+    store(c, c3, t3.lane(0), accumulate);
+    store(c, c3 + 1, t3.lane(L / 2), accumulate);
   }
 
   @Override

@@ -86,14 +86,16 @@ class ElementwiseTest {
     // The suite runs with the Vector API; -Dshortcut.kernels=scalar and -Dshortcut.vectorBits=N
     // (through -Dvector.flags=...) rerun it on the reference or at a narrower width.
     String bits = System.getProperty("shortcut.vectorBits");
+    String expected;
     if ("scalar".equals(System.getProperty("shortcut.kernels"))) {
-      assertEquals("scalar", Kernels.spatialImplementation());
+      expected = "scalar";
     } else if (bits != null) {
-      assertEquals("vector (" + bits + "-bit)", Kernels.spatialImplementation());
+      expected = "vector (" + bits + "-bit)";
     } else {
-      assertEquals("vector (" + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit)",
-          Kernels.spatialImplementation());
+      expected = "vector (" + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit)";
     }
+    assertEquals(expected, Kernels.spatialImplementation());
+    assertEquals(expected, Kernels.implementation(), "the dense kernels run the same width");
   }
 
   @Test

@@ -116,7 +116,7 @@ class KernelsTest {
     // ones: the same product's last bit changed once the kernel was compiled, so a product split
     // over a warm and a cold thread differed from one thread's. The order is now a butterfly over
     // the lanes (h = L/2, …, 1), checked here against a scalar emulation, cold and after C2.
-    int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+    int lanes = VectorSpatialProvider.S.length(); // the preferred width, or -Dshortcut.vectorBits
     SplittableRandom r = new SplittableRandom(7);
     Kernels kernels = Kernels.singleThreaded();
     for (int k : new int[] {lanes, 4 * lanes, 4 * lanes + 3, 300}) {

@@ -42,6 +42,7 @@ final class MixedWidthsProbe {
     int rows = batch * 6 * 6;
     ConvShape[] convs = {conv, wide, odd};
     Activation[] activations = Activation.values(); // values() copies its array: once, not per call
+    int[] batches = {1, 7, 32};
     Runnable[] steps = {
         () -> {
           for (ConvShape c : convs) {
@@ -69,13 +70,24 @@ final class MixedWidthsProbe {
           k.globalAveragePoolBackward(batch, 144, 16, small, 0, big3, 0, SpatialTesting.write(true));
         },
         () -> {
+          // The dense products on every tile shape and edge: 4-, 6- and 1-row tiles, whole and partial
+          // column vectors, a batch-1 dot product.
+          for (int m : batches) {
+            k.matmulABt(m, 64, 64, big, 0, big2, 0, big3, 0, false);
+            k.matmulAB(m, 70, 64, big, 0, big2, 0, big3, 0, true);
+            k.matmulAtB(70, 64, m, big, 0, big2, 0, big3, 0, true);
+            k.biasShortcutActivation(m, 64, big3, 0, small, 0, big, 0, Activation.RELU);
+            k.activationBackward(m, 64, big3, 0, big2, 0, Activation.RELU, small, 100);
+          }
+        },
+        () -> {
           for (Activation g : activations) {
             k.shortcutActivation(4096, big3, 0, big, 0, g);
             k.activation(4096, big3, 0, g);
             k.activationBackward(4096, big, 0, big3, 0, g);
           }
         }};
-    String[] names = {"convolution", "batch normalization", "pooling", "activation"};
+    String[] names = {"convolution", "batch normalization", "pooling", "dense", "activation"};
     ThreadMXBean bean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     boolean clean = true;
     for (int s = 0; s < steps.length; s++) {

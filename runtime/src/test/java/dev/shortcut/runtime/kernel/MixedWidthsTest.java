@@ -17,8 +17,19 @@ import org.junit.jupiter.api.Test;
 class MixedWidthsTest {
   @Test
   void kernelsCompiledAfterOtherVectorWidthsAllocateNothing() throws IOException, InterruptedException {
+    probe("-Dshortcut.vectorBits=" + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize());
+  }
+
+  @Test
+  void narrowTilesAllocateNothingEither() throws IOException, InterruptedException {
+    // Below 512 bits the products use other tiles (16 registers): the AVX2 code path, run here at
+    // 256 bits (128 on a machine without them).
+    probe("-Dshortcut.vectorBits=" + Math.min(256, jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize()));
+  }
+
+  private static void probe(String width) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "-cp",
+    Process p = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", width, "-cp",
         System.getProperty("java.class.path"), MixedWidthsProbe.class.getName())
         .redirectErrorStream(true)
         .start();
