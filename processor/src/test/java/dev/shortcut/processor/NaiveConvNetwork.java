@@ -334,11 +334,13 @@ final class NaiveConvNetwork {
       case ZERO_PAD: {
         Shape out = b.output();
         Maps z = new Maps(in.n, out);
+        // As PyTorch's CIFAR ResNets pad: half the zero channels before the input, the rest after.
+        int first = (out.channels() - in.shape.channels()) / 2;
         for (int s = 0; s < in.n; s++) {
           for (int c = 0; c < in.shape.channels(); c++) {
             for (int y = 0; y < out.height(); y++) {
               for (int x = 0; x < out.width(); x++) {
-                z.v[z.at(s, c, y, x)] = in.get(s, c, y * b.stride(), x * b.stride());
+                z.v[z.at(s, first + c, y, x)] = in.get(s, c, y * b.stride(), x * b.stride());
               }
             }
           }
