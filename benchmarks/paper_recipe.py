@@ -122,12 +122,13 @@ def augment(x, generator):
     return out
 
 
-def evaluate(model, x, y):
+def evaluate(model, x, y, device="cpu"):
     model.eval()
     correct = 0
     with torch.no_grad():
         for i in range(0, len(x), 1000):
-            correct += (model(x[i:i + 1000]).argmax(1) == y[i:i + 1000]).sum().item()
+            logits = model(x[i:i + 1000].to(device))
+            correct += (logits.argmax(1).cpu() == y[i:i + 1000]).sum().item()
     model.train()
     return correct / len(x)
 
@@ -140,6 +141,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--channels-last", action="store_true")
+    parser.add_argument("--device", default="cpu",
+                        help="cpu, or cuda: the accuracy reference on a GPU (data and augmentation stay on the CPU)")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -152,7 +155,7 @@ def main():
     x_test, y_test = data["test"]
     model = ResNet20()
     memory = torch.channels_last if args.channels_last else torch.contiguous_format
-    model = model.to(memory_format=memory)
+    model = model.to(device=args.device, memory_format=memory)
     batch = 128
     steps_per_epoch = (len(x_train) + batch - 1) // batch
     total = steps_per_epoch * args.epochs
@@ -165,8 +168,8 @@ def main():
         loss_sum, seen, t0 = 0.0, 0, time.time()
         for s in range(steps_per_epoch):
             idx = order[s * batch:(s + 1) * batch]
-            x = augment(x_train[idx], generator).contiguous(memory_format=memory)
-            loss = F.cross_entropy(model(x), y_train[idx])
+            x = augment(x_train[idx], generator).to(args.device).contiguous(memory_format=memory)
+            loss = F.cross_entropy(model(x), y_train[idx].to(args.device))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -174,12 +177,14 @@ def main():
             loss_sum += loss.item() * len(idx)
             seen += len(idx)
         seconds = time.time() - t0
-        accuracy = evaluate(model, x_test.contiguous(memory_format=memory), y_test)
+        accuracy = evaluate(model, x_test.contiguous(memory_format=memory), y_test, args.device)
         print(json.dumps({"epoch": epoch, "train_loss": loss_sum / seen, "test_accuracy": accuracy,
                           "seconds": seconds, "images_per_s": seen / seconds}), flush=True)
-    print(json.dumps({"final": True, "epochs": args.epochs, "test_accuracy": evaluate(model, x_test, y_test),
+    print(json.dumps({"final": True, "epochs": args.epochs, "test_accuracy": evaluate(model, x_test, y_test, args.device),
                       "seconds": time.time() - start, "threads": torch.get_num_threads(),
-                      "torch": torch.__version__, "channels_last": args.channels_last}), flush=True)
+                      "torch": torch.__version__, "channels_last": args.channels_last,
+                      "device": args.device if args.device == "cpu" else torch.cuda.get_device_name(),
+                      "seed": args.seed}), flush=True)
 
 
 if __name__ == "__main__":

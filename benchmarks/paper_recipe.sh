@@ -7,6 +7,7 @@
 #   benchmarks/paper_recipe.sh [epochs] [threads] [together]
 # Defaults: 10 epochs, 2 threads, one side after the other. "together" runs both sides at the same
 # time (each then shares the machine with the other: compare accuracies, not times).
+# PYTORCH_DEVICE=cuda runs the PyTorch side on a GPU (an accuracy reference, not a timing one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 epochs="${1:-10}"
@@ -33,7 +34,7 @@ shortcut() {
 pytorch() {
   # A passive wait keeps PyTorch's OpenMP threads from spinning at barriers on a busy machine.
   OMP_WAIT_POLICY=passive PYTHONUNBUFFERED=1 "$PY" benchmarks/paper_recipe.py --epochs "$epochs" \
-    --threads "$threads" --seed 1 > "$out/paper_recipe_pytorch.log" 2>&1
+    --threads "$threads" --seed 1 --device "${PYTORCH_DEVICE:-cpu}" > "$out/paper_recipe_pytorch.log" 2>&1
 }
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 if [ "${3:-}" = together ]; then

@@ -46,6 +46,6 @@ class SweepGuideTest {
     assertEquals(6, all.stream().filter(CellResult::reused).count(), "the slice's cells are not trained again");
     assertTrue(all.get(0).row().startsWith("{\"cell\": \"residual-6-seed1-lr=3e-4\", \"test_accuracy\": "),
         all.get(0).row());
-    assertEquals(18, Files.list(dir.resolve("checkpoints")).count());
+    assertEquals(36, Files.list(dir.resolve("checkpoints")).count(), "a checkpoint and its optimizer file per cell");
   }
 }

@@ -118,7 +118,7 @@ class SparkSweepTest {
     }
     Map<Path, byte[]> fromSpark = files(dir.resolve("spark"));
     Map<Path, byte[]> fromHere = files(dir.resolve("local"));
-    assertEquals(16, fromSpark.size(), "a row and a checkpoint per cell, nothing else");
+    assertEquals(24, fromSpark.size(), "a row, a checkpoint and its optimizer file per cell, nothing else");
     assertEquals(fromHere.keySet(), fromSpark.keySet());
     for (Path p : fromHere.keySet()) {
       assertArrayEquals(fromHere.get(p), fromSpark.get(p), p + " differs");
