@@ -527,20 +527,6 @@ final class VectorFloatProvider implements FloatProvider {
     } else {
       q1.intoArray(c, c1);
     }
-    if (L >= 8) {
-    }
-    if (L >= 16) {
-    }
-    if (accumulate) {
-    } else {
-    }
-    if (L >= 8) {
-    }
-    if (L >= 16) {
-    }
-    if (accumulate) {
-    } else {
-    }
   }
 
   /**

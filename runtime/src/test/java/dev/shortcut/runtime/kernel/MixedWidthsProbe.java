@@ -69,13 +69,25 @@ final class MixedWidthsProbe {
           k.globalAveragePool(batch, 144, 16, big, 0, small, 0);
           k.globalAveragePoolBackward(batch, 144, 16, small, 0, big3, 0, SpatialTesting.write(true));
         },
+        // The dense products on every tile shape and edge: 4-, 6- and 1-row tiles, whole and partial
+        // column vectors, a batch-1 dot product; one step each, so a failure names the kernel.
         () -> {
-          // The dense products on every tile shape and edge: 4-, 6- and 1-row tiles, whole and partial
-          // column vectors, a batch-1 dot product.
           for (int m : batches) {
             k.matmulABt(m, 64, 64, big, 0, big2, 0, big3, 0, false);
+          }
+        },
+        () -> {
+          for (int m : batches) {
             k.matmulAB(m, 70, 64, big, 0, big2, 0, big3, 0, true);
+          }
+        },
+        () -> {
+          for (int m : batches) {
             k.matmulAtB(70, 64, m, big, 0, big2, 0, big3, 0, true);
+          }
+        },
+        () -> {
+          for (int m : batches) {
             k.biasShortcutActivation(m, 64, big3, 0, small, 0, big, 0, Activation.RELU);
             k.activationBackward(m, 64, big3, 0, big2, 0, Activation.RELU, small, 100);
           }
@@ -87,7 +99,8 @@ final class MixedWidthsProbe {
             k.activationBackward(4096, big, 0, big3, 0, g);
           }
         }};
-    String[] names = {"convolution", "batch normalization", "pooling", "dense", "activation"};
+    String[] names = {"convolution", "batch normalization", "pooling", "dense forward (x Wt)",
+        "dense input gradient (dz W)", "dense weight gradient (dzt x)", "dense bias and activation", "activation"};
     ThreadMXBean bean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     boolean clean = true;
     for (int s = 0; s < steps.length; s++) {
