@@ -10,9 +10,7 @@ import dev.shortcut.runtime.Shape;
 import dev.shortcut.runtime.Values;
 import dev.shortcut.runtime.checkpoint.SafeTensors;
 import dev.shortcut.runtime.checkpoint.StateTensors;
-import dev.shortcut.runtime.kernel.Kernels;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,8 +35,6 @@ final class ConvShortcut implements ShortcutSide {
   private final Config config;
   private final int depth;
   private final Map<Integer, ConvWorkload> workloads = new LinkedHashMap<>();
-  private final com.sun.management.OperatingSystemMXBean os =
-      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   ConvShortcut(Config config) {
     this.config = config;
@@ -169,25 +165,6 @@ final class ConvShortcut implements ShortcutSide {
   public Trial trial(int threads, double seconds, int minSteps) {
     ConvWorkload w = workload(threads);
     w.reset();
-    boolean train = training();
-    long budget = (long) (seconds * 1e9);
-    double sink = 0;
-    long steps = 0;
-    long cpu0 = os.getProcessCpuTime();
-    long start = System.nanoTime();
-    long now;
-    do {
-      sink += train ? w.trainStep() : w.infer();
-      steps++;
-      now = System.nanoTime();
-    } while (now - start < budget || steps < minSteps);
-    double wall = (now - start) / 1e9;
-    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
-    if (!Double.isFinite(sink)) {
-      throw new IllegalStateException(config.label() + " at " + threads + " thread(s): not finite after " + steps
-          + " steps");
-    }
-    return new Trial(config.batch() * steps / wall, cpu / wall, steps,
-        Map.of("kernels", (long) Kernels.withThreads(threads).threads()));
+    return Trial.ofShortcut(config, threads, seconds, minSteps, training() ? w::trainStep : w::infer);
   }
 }

@@ -5,9 +5,7 @@ import dev.shortcut.runtime.Architecture;
 import dev.shortcut.runtime.FloatNetwork;
 import dev.shortcut.runtime.ParameterTable;
 import dev.shortcut.runtime.checkpoint.SafeTensors;
-import dev.shortcut.runtime.kernel.Kernels;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,8 +25,6 @@ final class DenseShortcut implements ShortcutSide {
 
   private final Config config;
   private final Map<Integer, Workload> workloads = new LinkedHashMap<>();
-  private final com.sun.management.OperatingSystemMXBean os =
-      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   DenseShortcut(Config config) {
     this.config = config;
@@ -149,25 +145,6 @@ final class DenseShortcut implements ShortcutSide {
   public Trial trial(int threads, double seconds, int minSteps) {
     Workload w = workload(threads);
     w.reset();
-    boolean train = config.kind().equals("train");
-    long budget = (long) (seconds * 1e9);
-    double sink = 0;
-    long steps = 0;
-    long cpu0 = os.getProcessCpuTime();
-    long start = System.nanoTime();
-    long now;
-    do {
-      sink += train ? w.trainStep() : w.infer();
-      steps++;
-      now = System.nanoTime();
-    } while (now - start < budget || steps < minSteps);
-    double wall = (now - start) / 1e9;
-    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
-    if (!Double.isFinite(sink)) {
-      throw new IllegalStateException(config.label() + " at " + threads + " thread(s): not finite after " + steps
-          + " steps");
-    }
-    return new Trial(config.batch() * steps / wall, cpu / wall, steps,
-        Map.of("kernels", (long) Kernels.withThreads(threads).threads()));
+    return Trial.ofShortcut(config, threads, seconds, minSteps, config.kind().equals("train") ? w::trainStep : w::infer);
   }
 }

@@ -35,7 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The paper's own experiment (He et al. 2015, section 4.2 and Figure 6), as far as a CPU allows:
@@ -197,7 +196,8 @@ final class ConvExperiment {
     report(deepSweep.run(shard.select(deepCells()), executor), deepSweep);
     List<RunRecord> runs = new ArrayList<>();
     List<RunRecord> deep = new ArrayList<>();
-    int unfinished = collect(sweep, cells(), runs) + collect(deepSweep, deepCells(), deep);
+    int unfinished = RunRecord.collect(sweep, cells(), runs)
+        + RunRecord.collect(deepSweep, deepCells(), deep);
     return new Results(runs, deep, unfinished);
   }
 
@@ -210,20 +210,6 @@ final class ConvExperiment {
             100 * r.finalTrainError(), 100 * r.finalTestError());
       }
     }
-  }
-
-  /** Adds the records of the finished cells to {@code into}; answers how many are not finished. */
-  private static int collect(Sweep sweep, List<SweepCell> cells, List<RunRecord> into) {
-    int unfinished = 0;
-    for (SweepCell c : cells) {
-      Optional<String> row = sweep.finishedRow(c);
-      if (row.isPresent()) {
-        into.add(RunRecord.fromJson(row.get()));
-      } else {
-        unfinished++;
-      }
-    }
-    return unfinished;
   }
 
   /** Trains one cell of the experiment: a network of the sweep, or one of the 1,202-layer pair. */

@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The lecture's experiment on dense networks, as two sweeps: the residual networks and their
@@ -112,7 +111,8 @@ final class DenseExperiment {
     report(deepSweep.run(shard.select(deepCells()), executor), deepSweep);
     List<RunRecord> runs = new ArrayList<>();
     List<RunRecord> deep = new ArrayList<>();
-    int unfinished = collect(sweep, cells(), runs) + collect(deepSweep, deepCells(), deep);
+    int unfinished = RunRecord.collect(sweep, cells(), runs)
+        + RunRecord.collect(deepSweep, deepCells(), deep);
     return new Results(runs, deep, unfinished);
   }
 
@@ -125,19 +125,6 @@ final class DenseExperiment {
             100 * r.finalTestError());
       }
     }
-  }
-
-  private static int collect(Sweep sweep, List<SweepCell> cells, List<RunRecord> into) {
-    int unfinished = 0;
-    for (SweepCell c : cells) {
-      Optional<String> row = sweep.finishedRow(c);
-      if (row.isPresent()) {
-        into.add(RunRecord.fromJson(row.get()));
-      } else {
-        unfinished++;
-      }
-    }
-    return unfinished;
   }
 
   /** Trains one cell: a network of the sweep with Adam, or one of the 1,002-layer pair with SGD. */

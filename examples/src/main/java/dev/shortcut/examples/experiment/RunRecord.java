@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.ArrayList;
+import dev.shortcut.runtime.sweep.Sweep;
+import dev.shortcut.runtime.sweep.SweepCell;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One training run of the experiment, as written to {@code degradation.json}.
@@ -97,6 +100,23 @@ public record RunRecord(
       sb.append(", \"stopped\": ").append(Json.string(stopped));
     }
     return sb.append('}').toString();
+  }
+
+  /**
+   * Adds the records of {@code sweep}'s finished cells among {@code cells} to {@code into}, in the
+   * cells' order; answers how many are not finished.
+   */
+  static int collect(Sweep sweep, List<SweepCell> cells, List<RunRecord> into) {
+    int unfinished = 0;
+    for (SweepCell c : cells) {
+      Optional<String> row = sweep.finishedRow(c);
+      if (row.isPresent()) {
+        into.add(fromJson(row.get()));
+      } else {
+        unfinished++;
+      }
+    }
+    return unfinished;
   }
 
   /**

@@ -29,9 +29,9 @@ class MixedWidthsTest {
 
   /**
    * Runs the probe in up to three fresh JVMs and passes when one of them is clean. A known open
-   * defect: in about one JVM in ten (measured 1 of 12 and 1 of 16 here), the 512-bit dense forward
-   * product compiles with one boxed vector per 2 × 4 dot tile (23,040 bytes per probe call, 80 per
-   * tile), whatever the JIT decided for the rest; a kernel that boxes in every JVM still fails.
+   * defect: in about one JVM in ten (1 of 12 measured here), the 512-bit dense forward product
+   * compiles with boxing in its 2 × 4 dot tiles (23,040 bytes per probe call, which makes 288 tiles:
+   * about 80 bytes a tile), whatever the JIT decided for the rest; a kernel that boxes in every JVM still fails.
    * Each failed attempt is printed, so the rate stays visible in the test log.
    */
   private static void probe(String width) throws IOException, InterruptedException {
