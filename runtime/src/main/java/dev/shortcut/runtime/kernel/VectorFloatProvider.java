@@ -491,6 +491,11 @@ final class VectorFloatProvider implements FloatProvider {
     // and 3L/4; the lower levels finish them and GATHER moves them to lanes 0..3.
     FloatVector u0 = ((FloatVector) EXACT.cast(s01.blend(s00, LOW1))).add(((FloatVector) EXACT.cast(s00.blend(s01, LOW1))).rearrange(SWAP1));
     FloatVector v0 = ((FloatVector) EXACT.cast(s03.blend(s02, LOW1))).add(((FloatVector) EXACT.cast(s02.blend(s03, LOW1))).rearrange(SWAP1));
+    // Every partial sum is cast before it is a receiver or an argument again, u and v included:
+    // without these two casts C2 on JDK 17 boxed v in about half of the processes where
+    // convolutions had run first (MixedWidthsTest).
+    u0 = (FloatVector) EXACT.cast(u0);
+    v0 = (FloatVector) EXACT.cast(v0);
     FloatVector t0 = ((FloatVector) EXACT.cast(v0.blend(u0, LOW2))).add(((FloatVector) EXACT.cast(u0.blend(v0, LOW2))).rearrange(SWAP2));
     if (L >= 8) {
       t0 = (FloatVector) EXACT.cast(t0);
@@ -510,6 +515,8 @@ final class VectorFloatProvider implements FloatProvider {
     }
     FloatVector u1 = ((FloatVector) EXACT.cast(s11.blend(s10, LOW1))).add(((FloatVector) EXACT.cast(s10.blend(s11, LOW1))).rearrange(SWAP1));
     FloatVector v1 = ((FloatVector) EXACT.cast(s13.blend(s12, LOW1))).add(((FloatVector) EXACT.cast(s12.blend(s13, LOW1))).rearrange(SWAP1));
+    u1 = (FloatVector) EXACT.cast(u1);
+    v1 = (FloatVector) EXACT.cast(v1);
     FloatVector t1 = ((FloatVector) EXACT.cast(v1.blend(u1, LOW2))).add(((FloatVector) EXACT.cast(u1.blend(v1, LOW2))).rearrange(SWAP2));
     if (L >= 8) {
       t1 = (FloatVector) EXACT.cast(t1);

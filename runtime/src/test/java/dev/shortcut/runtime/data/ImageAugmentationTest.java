@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.shortcut.runtime.testing.SteadyState;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -260,16 +261,10 @@ class ImageAugmentationTest {
     float[] f = batch(rows, shape);
     double[] d = new double[f.length];
     ImageAugmentation aug = ImageAugmentation.paperCifar();
-    for (int step = 0; step < 3000; step++) { // warm-up: let the JIT compile apply
-      aug.apply(f, 0, rows, shape, step);
-      aug.apply(d, 0, rows, shape, step);
-    }
-    long before = bean.getCurrentThreadAllocatedBytes();
-    for (int step = 0; step < 500; step++) {
-      aug.apply(f, 0, rows, shape, ImageAugmentation.stepKey(1, 2, step));
-      aug.apply(d, 0, rows, shape, ImageAugmentation.stepKey(1, 2, step));
-    }
-    long allocated = bean.getCurrentThreadAllocatedBytes() - before;
-    assertEquals(0, allocated, "bytes allocated by 1,000 calls");
+    int[] step = {0};
+    SteadyState.assertAllocatesNothing("augmenting a float and a double batch", 500, () -> {
+      aug.apply(f, 0, rows, shape, ImageAugmentation.stepKey(1, 2, step[0]));
+      aug.apply(d, 0, rows, shape, ImageAugmentation.stepKey(1, 2, step[0]++));
+    });
   }
 }

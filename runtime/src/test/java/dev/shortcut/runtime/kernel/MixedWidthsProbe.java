@@ -2,9 +2,13 @@ package dev.shortcut.runtime.kernel;
 
 import com.sun.management.ThreadMXBean;
 import dev.shortcut.annotations.Activation;
+import dev.shortcut.runtime.predict.Predictor;
+import dev.shortcut.runtime.testing.TinyResidualNetwork;
 import java.lang.management.ManagementFactory;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,6 +28,7 @@ final class MixedWidthsProbe {
       }
     }
     Kernels k = Kernels.singleThreaded();
+    Kernels[] singleAndThreaded = {k, Kernels.withThreads(2)};
     ConvShape conv = ConvShape.of(16, 12, 12, 32, 3, 2, 1);
     ConvShape wide = ConvShape.of(64, 6, 6, 64, 3, 1, 1);
     ConvShape odd = ConvShape.of(17, 6, 6, 17, 3, 1, 1);
@@ -40,15 +45,20 @@ final class MixedWidthsProbe {
       big2[i] = (float) Math.cos(i);
     }
     int rows = batch * 6 * 6;
+    Predictor predictor = Predictor.of(new TinyResidualNetwork(8, 16, 4, 16, 3));
+    float[] samples = java.util.Arrays.copyOf(big, 53 * 8);
+    float[] probabilities = new float[53 * 4];
     ConvShape[] convs = {conv, wide, odd};
     Activation[] activations = Activation.values(); // values() copies its array: once, not per call
     int[] batches = {1, 7, 32};
     Runnable[] steps = {
         () -> {
-          for (ConvShape c : convs) {
-            k.conv2d(c, batch, big, 0, big2, 0, big3, 0);
-            k.conv2dBackwardInput(c, batch, big2, 0, big, 0, big3, 0, SpatialTesting.write(true), scratch, 0);
-            k.conv2dBackwardWeights(c, batch, big, 0, big2, 0, big3, 0);
+          for (Kernels on : singleAndThreaded) {
+            for (ConvShape c : convs) {
+              on.conv2d(c, batch, big, 0, big2, 0, big3, 0);
+              on.conv2dBackwardInput(c, batch, big2, 0, big, 0, big3, 0, SpatialTesting.write(true), scratch, 0);
+              on.conv2dBackwardWeights(c, batch, big, 0, big2, 0, big3, 0);
+            }
           }
         },
         () -> {
@@ -92,6 +102,9 @@ final class MixedWidthsProbe {
             k.activationBackward(m, 64, big3, 0, big2, 0, Activation.RELU, small, 100);
           }
         },
+        // A small dense network's predictions after all of the above: its 16-wide layers make one
+        // pass of the dot tiles' loop; this is how the 512-bit tiles were found boxing on JDK 17.
+        () -> predictor.probabilities(samples, 53, probabilities),
         () -> {
           for (Activation g : activations) {
             k.shortcutActivation(4096, big3, 0, big, 0, g);
@@ -100,7 +113,7 @@ final class MixedWidthsProbe {
           }
         }};
     String[] names = {"convolution", "batch normalization", "pooling", "dense forward (x Wt)",
-        "dense input gradient (dz W)", "dense weight gradient (dzt x)", "dense bias and activation", "activation"};
+        "dense input gradient (dz W)", "dense weight gradient (dzt x)", "dense bias and activation", "dense network prediction", "activation"};
     ThreadMXBean bean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     boolean clean = true;
     for (int s = 0; s < steps.length; s++) {
@@ -125,6 +138,11 @@ final class MixedWidthsProbe {
   private static void pollute(VectorSpecies<Float> s) {
     float[] a = new float[64];
     float[] b = new float[64];
+    // The reductions' shapes too: a blend of two vectors under a constant mask, a lane swap, a
+    // reinterpretation as 128 bits (a convolution test at another width ran these first when the
+    // 512-bit dot tiles boxed on JDK 17).
+    VectorShuffle<Float> swap = VectorShuffle.fromOp(s, i -> i ^ 1);
+    VectorMask<Float> even = VectorMask.fromLong(s, 0x5555_5555_5555_5555L);
     for (int round = 0; round < 20_000; round++) {
       for (int i = 0; i + s.length() <= a.length; i += s.length()) {
         FloatVector x = FloatVector.fromArray(s, a, i);
@@ -132,7 +150,10 @@ final class MixedWidthsProbe {
         FloatVector z = x.fma(y, FloatVector.broadcast(s, 1f)).add(y).sub(x).mul(y).div(2f).max(x).max(0f);
         z = z.blend(0f, z.compare(VectorOperators.LE, 0f)).add(1f).neg();
         z = z.lanewise(VectorOperators.TANH).add(z.lanewise(VectorOperators.EXP));
+        FloatVector u = x.blend(y, even).add(y.blend(x, even).rearrange(swap));
+        z = z.add(u.blend(z, even)).add(z.blend(u, even).rearrange(swap));
         z.intoArray(a, i);
+        ((FloatVector) z.reinterpretShape(FloatVector.SPECIES_128, 0)).intoArray(b, i);
       }
     }
   }

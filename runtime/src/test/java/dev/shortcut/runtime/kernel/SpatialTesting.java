@@ -3,8 +3,7 @@ package dev.shortcut.runtime.kernel;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.sun.management.ThreadMXBean;
-import java.lang.management.ManagementFactory;
+import dev.shortcut.runtime.testing.SteadyState;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 
@@ -171,43 +170,11 @@ final class SpatialTesting {
 
   /**
    * Asserts that {@code step} allocates nothing once warm, on the calling thread or the kernel
-   * workers: it runs rounds of calls until one allocates zero bytes (the JIT needs a few rounds to
-   * compile the kernels), failing if none does. Steady-state boxing allocates in every round.
-   * (MixedWidthsTest covers kernels compiled after other vector code polluted the JIT's profiles.)
+   * workers ({@link SteadyState}). MixedWidthsTest covers kernels compiled after other vector code
+   * polluted the JIT's profiles.
    */
   static void assertNoAllocation(Runnable step, String what) {
-    ThreadMXBean bean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long last = -1;
-    // Rounds until one is clean, for up to 20 s: in a long test run the JIT's queue can hold the
-    // kernels' compilations back for a while.
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    for (int round = 0; round < 40 || System.nanoTime() < deadline; round++) {
-      long[] ids = kernelThreads();
-      // Reads ordered so the meter's own result arrays fall outside the window it measures.
-      long[] workersBefore = bean.getThreadAllocatedBytes(ids);
-      long before = bean.getCurrentThreadAllocatedBytes();
-      for (int i = 0; i < 50; i++) {
-        step.run();
-      }
-      long after = bean.getCurrentThreadAllocatedBytes();
-      long[] workersAfter = bean.getThreadAllocatedBytes(ids);
-      last = after - before;
-      for (int t = 0; t < ids.length; t++) {
-        last += workersAfter[t] - workersBefore[t];
-      }
-      if (last == 0) {
-        return;
-      }
-    }
-    fail(what + ": still allocating " + last + " bytes per 50 calls after warm-up");
-  }
-
-  /** The worker threads of every threaded {@link Kernels}. */
-  private static long[] kernelThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("shortcut-kernels"))
-        .mapToLong(Thread::getId)
-        .toArray();
+    SteadyState.assertAllocatesNothing(what, 50, step);
   }
 
   /** The write mode a boolean {@code accumulate} stood for before the kernels took {@link InputGradient}. */

@@ -11,11 +11,11 @@ import dev.shortcut.runtime.data.Dataset;
 import dev.shortcut.runtime.data.Preprocessing;
 import dev.shortcut.runtime.optim.Adam;
 import dev.shortcut.runtime.testing.RecordingNetwork;
+import dev.shortcut.runtime.testing.SteadyState;
 import dev.shortcut.runtime.testing.SyntheticData;
 import dev.shortcut.runtime.testing.TinyConvNetwork;
 import dev.shortcut.runtime.testing.TinyResidualNetwork;
 import dev.shortcut.runtime.train.Trainer;
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -119,17 +119,12 @@ class PredictorTest {
     float[] probabilities = new float[data.size() * 4];
     int[] classes = new int[data.size()];
     int[] top = new int[data.size() * 2];
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long allocated = 0;
-    for (int round = 0; round < 3000; round++) { // warm-up: until the JIT has compiled it
-      long before = threads.getCurrentThreadAllocatedBytes();
+    SteadyState.assertAllocatesNothing("four predictions of 53 samples", 20, () -> {
       predictor.probabilities(rows, data.size(), probabilities);
       predictor.classes(rows, data.size(), classes);
       predictor.topK(rows, data.size(), 2, top);
       predictor.outputs(rows, data.size(), probabilities);
-      allocated = threads.getCurrentThreadAllocatedBytes() - before;
-    }
-    assertEquals(0, allocated, "bytes allocated by four predictions of 53 samples after warm-up");
+    });
   }
 
   @Test
