@@ -108,6 +108,7 @@ public final class Compare {
       Map<String, Object> environment = new LinkedHashMap<>();
       environment.put("machine", Environment.machine());
       environment.put("load_average_at_start", Environment.loadAverage());
+      environment.put("cores_busy_by_others_at_start", Environment.coresBusyByOthers(2000));
       environment.put("shortcut", Environment.java());
       environment.put("pytorch", pytorch.environment());
       String threading = String.valueOf(Json.object(environment.get("pytorch"), "blas").get("threading"));
@@ -130,6 +131,7 @@ public final class Compare {
         write(out, environment, settings, records);
       }
       environment.put("load_average_at_end", Environment.loadAverage());
+      environment.put("cores_busy_by_others_at_end", Environment.coresBusyByOthers(2000));
       write(out, environment, settings, records);
       System.out.println("wrote " + out.resolve("compare.json") + " and compare.md");
       if (!allAgree) {

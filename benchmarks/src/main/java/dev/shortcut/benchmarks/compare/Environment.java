@@ -82,6 +82,72 @@ final class Environment {
     return m;
   }
 
+  /**
+   * The cores other processes kept busy over {@code millis}: the machine's busy time from
+   * {@code /proc/stat} less this process's and its children's (the PyTorch server) from
+   * {@code /proc/<pid>/stat}. Unlike the load average, the benchmark's own rows and the build before
+   * it do not count. NaN where {@code /proc} cannot be read.
+   */
+  static double coresBusyByOthers(long millis) {
+    try {
+      long[] before = {machineBusyTicks(Files.readString(Path.of("/proc/stat"))), ownTicks()};
+      long start = System.nanoTime();
+      Thread.sleep(millis);
+      long[] after = {machineBusyTicks(Files.readString(Path.of("/proc/stat"))), ownTicks()};
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return othersBusy(before, after, seconds, CLOCK_TICKS_PER_SECOND);
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Double.NaN;
+    }
+  }
+
+  /** Linux's USER_HZ, the unit of both files' times, on every architecture it runs on today. */
+  static final int CLOCK_TICKS_PER_SECOND = 100;
+
+  /** Cores busy by others: the machine's busy ticks less ours, over the window, per second. */
+  static double othersBusy(long[] before, long[] after, double seconds, int ticksPerSecond) {
+    double others = (after[0] - before[0]) - (after[1] - before[1]);
+    return Math.max(0, others / ticksPerSecond / seconds);
+  }
+
+  /** The busy ticks of all CPUs together: the first line of /proc/stat, all but idle and iowait. */
+  static long machineBusyTicks(String procStat) {
+    String[] f = procStat.lines().findFirst().orElseThrow().trim().split("\\s+");
+    if (!f[0].equals("cpu")) {
+      throw new IllegalArgumentException("not /proc/stat: " + f[0]);
+    }
+    long busy = 0;
+    for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+      if (i != 4 && i != 5) {
+        busy += Long.parseLong(f[i]);
+      }
+    }
+    return busy;
+  }
+
+  /** User and system ticks of one process from its /proc/<pid>/stat (fields 14 and 15). */
+  static long processTicks(String pidStat) {
+    // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+    String[] f = pidStat.substring(pidStat.lastIndexOf(')') + 2).trim().split("\\s+");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  private static long ownTicks() {
+    long ticks = 0;
+    for (ProcessHandle p : (Iterable<ProcessHandle>) () -> java.util.stream.Stream.concat(
+        java.util.stream.Stream.of(ProcessHandle.current()), ProcessHandle.current().descendants()).iterator()) {
+      try {
+        ticks += processTicks(Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat")));
+      } catch (IOException e) {
+        // a child that has just exited: its time is no longer anyone's
+      }
+    }
+    return ticks;
+  }
+
   /** The 1-, 5- and 15-minute load averages: a busy machine shows here before it shows in the figures. */
   static List<Double> loadAverage() {
     try {

@@ -178,9 +178,11 @@ final class Report {
     StringBuilder md = new StringBuilder();
     md.append("# Shortcut and PyTorch, side by side (").append(s.run()).append(" run)\n\n");
     md.append(String.format(Locale.ROOT, "- **Machine:** %s (family/model/stepping %s), %s logical CPUs; vector "
-            + "flags %s; %s. Load average (1, 5, 15 min) at start %s, at end %s.\n",
+            + "flags %s; %s. Cores kept busy by other processes (over 2 s) at start %s, at end %s; load average "
+            + "(1, 5, 15 min, this run's own work included) at start %s, at end %s.\n",
         machine.get("cpu_model"), machine.getOrDefault("cpu_family_model_stepping", "?"), machine.get("logical_cpus"),
         String.join(" ", strings(machine.get("vector_flags"))), machine.get("os"),
+        cores(env.get("cores_busy_by_others_at_start")), cores(env.getOrDefault("cores_busy_by_others_at_end", null)),
         env.get("load_average_at_start"), env.getOrDefault("load_average_at_end", "(running)")));
     md.append(String.format(Locale.ROOT, "- **Shortcut:** JDK %s (%s), dense kernels %s, convolution kernels %s; "
             + "JVM arguments %s.\n", java.get("jdk"), java.get("vm"), java.get("kernels"),
@@ -213,8 +215,8 @@ final class Report {
     md.append(String.format(Locale.ROOT, "- **Rows:** %d (configurations × thread counts); %s; %s.\n",
         records.size(), disagreeing == 0 ? "all agree" : disagreeing + " disagree and were not timed",
         flagged == 0 ? "thread counts verified in every timed row" : flagged + " with a thread count not as asked"));
-    if (busy(env, "load_average_at_start") || busy(env, "load_average_at_end")) {
-      md.append("\n**The machine was busy during this run (load average above half its CPUs): these figures measure "
+    if (busy(env, "cores_busy_by_others_at_start") || busy(env, "cores_busy_by_others_at_end")) {
+      md.append("\n**The machine was busy during this run (other processes kept more than half its CPUs busy): these figures measure "
           + "the contention as much as the code. Rerun on a quiet machine.**\n");
     }
     md.append('\n');
@@ -261,13 +263,21 @@ final class Report {
         Boolean.TRUE.equals(side.get("threads_verified")) ? "" : " ⚠");
   }
 
-  /** Whether a recorded 1-minute load average exceeds half the logical CPUs. */
-  private static boolean busy(Map<String, Object> env, String key) {
+  /**
+   * Whether other processes kept more than half the logical CPUs busy. Not the load average: it
+   * counts this run's own rows and the build before it, and called every run busy.
+   */
+  static boolean busy(Map<String, Object> env, String key) {
     Object cpus = Json.object(env, "machine").get("logical_cpus");
-    if (!(env.get(key) instanceof List<?> load) || load.isEmpty() || !(cpus instanceof Number n)) {
+    if (!(env.get(key) instanceof Number others) || !(cpus instanceof Number n)) {
       return false;
     }
-    return number(load.get(0)) > 0.5 * n.doubleValue();
+    return others.doubleValue() > 0.5 * n.doubleValue();
+  }
+
+  private static String cores(Object busy) {
+    return busy instanceof Number n && !Double.isNaN(n.doubleValue())
+        ? String.format(Locale.ROOT, "%.2f", n.doubleValue()) : "(not measured)";
   }
 
   // ---- small helpers ----------------------------------------------------------------------------

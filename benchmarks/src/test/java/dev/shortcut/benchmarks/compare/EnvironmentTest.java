@@ -1,6 +1,8 @@
 package dev.shortcut.benchmarks.compare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -36,5 +38,32 @@ class EnvironmentTest {
         + "CPU part\t: 0xd40\n");
     assertEquals(List.of("asimd", "sve", "sve2"), cpu.get("vector_flags"));
     assertEquals("0xd40", cpu.get("cpu_model"));
+  }
+
+  @Test
+  void othersAreTheMachinesBusyTimeLessThisRunsOwn() {
+    String stat = "cpu  1000 20 300 9000 50 7 3 11 0 0\ncpu0 500 10 150 4500 25 3 1 5 0 0\n";
+    assertEquals(1000 + 20 + 300 + 7 + 3 + 11, Environment.machineBusyTicks(stat), "idle and iowait left out");
+    // A command name with spaces and a parenthesis: fields are counted from after its last ')'.
+    String pid = "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 500 0 0 0 1234 56 0 0 20 0 30 0 100 0 0";
+    assertEquals(1234 + 56, Environment.processTicks(pid));
+    // Over 2 s the machine was busy for 300 ticks, 100 of them ours: others kept one core busy.
+    assertEquals(1.0, Environment.othersBusy(new long[] {1000, 50}, new long[] {1300, 150}, 2.0, 100), 1e-12);
+    assertEquals(0.0, Environment.othersBusy(new long[] {1000, 50}, new long[] {1100, 160}, 2.0, 100), 1e-12,
+        "our ticks counted a little ahead of the machine's is not negative load");
+    double measured = Environment.coresBusyByOthers(200);
+    assertTrue(measured >= 0 && measured <= Runtime.getRuntime().availableProcessors() + 0.5, "" + measured);
+  }
+
+  @Test
+  void aRunIsBusyWhenOthersKeptMoreThanHalfTheCpusBusyNotWhenItsOwnLoadWasHigh() {
+    Map<String, Object> env = new java.util.HashMap<>();
+    env.put("machine", Map.of("logical_cpus", 2));
+    env.put("load_average_at_end", List.of(2.4, 2.0, 1.5)); // this run's own two threads
+    env.put("cores_busy_by_others_at_end", 0.1);
+    assertFalse(Report.busy(env, "cores_busy_by_others_at_end"));
+    env.put("cores_busy_by_others_at_end", 1.6);
+    assertTrue(Report.busy(env, "cores_busy_by_others_at_end"));
+    assertFalse(Report.busy(env, "cores_busy_by_others_at_start"), "not measured is not busy");
   }
 }
