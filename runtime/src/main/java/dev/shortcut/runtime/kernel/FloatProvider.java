@@ -22,6 +22,12 @@ interface FloatProvider {
   void dotRows(int rowStart, int rowEnd, int n, int k, float[] a, int aOff, float[] b, int bOff,
       float[] c, int cOff, boolean accumulate);
 
+  /**
+   * {@code t[k][n] = b[n][k]ᵀ}; {@code map} is scratch of at least a vector's length of lanes,
+   * for the gather's offsets.
+   */
+  void transpose(int n, int k, float[] b, int bOff, float[] t, int[] map);
+
   /** {@code z = g(z + bias [+ s])} in place; {@code s} may be null. */
   void biasActivation(int rows, int width, float[] z, int zOff, float[] bias, int biasOff,
       float[] s, int sOff, Activation g);

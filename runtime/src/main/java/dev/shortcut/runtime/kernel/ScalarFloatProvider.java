@@ -28,6 +28,16 @@ final class ScalarFloatProvider implements FloatProvider {
   }
 
   @Override
+  public void transpose(int n, int k, float[] b, int bOff, float[] t, int[] map) {
+    for (int j = 0; j < n; j++) {
+      int row = bOff + j * k;
+      for (int p = 0; p < k; p++) {
+        t[p * n + j] = b[row + p];
+      }
+    }
+  }
+
+  @Override
   public void dotRows(int rowStart, int rowEnd, int n, int k, float[] a, int aOff, float[] b, int bOff,
       float[] c, int cOff, boolean accumulate) {
     for (int i = rowStart; i < rowEnd; i++) {

@@ -172,9 +172,10 @@ class KernelsTest {
   }
 
   @Test
-  void aRowOfTheForwardProductHasTheSameBitsInAnyBatch() {
+  void aRowOfTheForwardProductHasTheSameBitsInAnyBatchOfDotProducts() {
     // A row computed in a 4-row tile and the same row on its own (batch 1, the edge rows) now
-    // reduce in the same order, so inference on one sample gives the bits of a batched pass.
+    // reduce in the same order, so inference on one sample gives the bits of a batched pass, up to
+    // the batches that transpose W first (the next test).
     SplittableRandom r = new SplittableRandom(8);
     Kernels kernels = Kernels.singleThreaded();
     for (int[] shape : new int[][] {{10, 128, 128}, {7, 10, 64}, {5, 17, 33}, {14, 10, 300}, {9, 12, 16}}) {
@@ -192,6 +193,58 @@ class KernelsTest {
           assertEquals(Float.floatToIntBits(batched[i * n + j]), Float.floatToIntBits(alone[j]),
               "shape m=" + m + " n=" + n + " k=" + k + " row " + i + " column " + j);
         }
+      }
+    }
+  }
+
+  @Test
+  void batchesThatTransposeFirstGiveEachRowTheSameBitsAndDotProductsWithinRounding() {
+    SplittableRandom r = new SplittableRandom(9);
+    Kernels kernels = Kernels.singleThreaded();
+    for (int[] shape : new int[][] {{40, 128, 128}, {30, 17, 33}, {70, 10, 300}, {64, 65, 129}}) {
+      int m = shape[0];
+      int n = shape[1];
+      int k = shape[2];
+      assertTrue(Kernels.transposeFirst(m, k), "the shape must take the transposed path");
+      int window = k <= 128 ? 24 : 64; // the fewest rows that still transpose
+      float[] a = random(r, m * k);
+      float[] w = random(r, n * k);
+      float[] batched = new float[m * n];
+      kernels.matmulABt(m, n, k, a, 0, w, 0, batched, 0, false);
+      for (int i = 0; i < m; i++) {
+        int first = Math.min(i, m - window);
+        float[] part = new float[window * n];
+        kernels.matmulABt(window, n, k, a, first * k, w, 0, part, 0, false);
+        float[] alone = new float[n];
+        kernels.matmulABt(1, n, k, a, i * k, w, 0, alone, 0, false);
+        for (int j = 0; j < n; j++) {
+          String where = "shape m=" + m + " n=" + n + " k=" + k + " row " + i + " column " + j;
+          assertEquals(Float.floatToIntBits(batched[i * n + j]), Float.floatToIntBits(part[(i - first) * n + j]),
+              where);
+          assertEquals(alone[j], batched[i * n + j], 1e-6 * k, where + ": dot product against transposed");
+        }
+      }
+    }
+  }
+
+  @Test
+  void bothProvidersTransposeAnyShapeAtAnyOffset() {
+    SplittableRandom r = new SplittableRandom(10);
+    FloatProvider vector = Kernels.PROVIDER;
+    for (int[] shape : new int[][] {{1, 1}, {3, 5}, {16, 16}, {17, 33}, {64, 64}, {130, 7}}) {
+      int n = shape[0];
+      int k = shape[1];
+      float[] b = random(r, 5 + n * k);
+      float[] expected = new float[n * k];
+      for (int j = 0; j < n; j++) {
+        for (int p = 0; p < k; p++) {
+          expected[p * n + j] = b[5 + j * k + p];
+        }
+      }
+      for (FloatProvider provider : new FloatProvider[] {scalar, vector}) {
+        float[] t = new float[n * k];
+        provider.transpose(n, k, b, 5, t, new int[64]);
+        assertArrayEquals(expected, t, provider.name() + " n=" + n + " k=" + k);
       }
     }
   }
