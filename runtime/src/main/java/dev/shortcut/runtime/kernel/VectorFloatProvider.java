@@ -393,10 +393,11 @@ final class VectorFloatProvider implements FloatProvider {
   @Override
   public void dotRows(int rowStart, int rowEnd, int n, int k, float[] a, int aOff, float[] b, int bOff,
       float[] c, int cOff, boolean accumulate) {
-    // Rows of A against rows of B (W stored [out][in]): no transpose; loads and reductions are
-    // shared in tiles, the edges run one dot product at a time. Tiles need the reduction tree
-    // and whole vectors over k (a scalar tail would grow the tile past what C2 compiles without
-    // boxing its vectors); otherwise every element is a lone dot product.
+    // Rows of A against rows of B (W stored [out][in]), for batches too small to repay a transpose
+    // (Kernels.transposeFirst); loads and reductions are shared in tiles, the edges run one dot
+    // product at a time. Tiles need the reduction tree and whole vectors over k (a scalar tail
+    // would grow the tile past what C2 compiles without boxing its vectors); otherwise every
+    // element is a lone dot product.
     int columns = WIDE ? 4 : 2;
     int nTiles = TREE && k % L == 0 ? n - n % columns : 0;
     int i = rowStart;
