@@ -366,6 +366,14 @@ final class VectorFloatProvider implements FloatProvider {
   }
 
   /**
+   * Whether C2 compiles a gather to one instruction: on x86 from AVX2 on (256 bits and wider). Where
+   * it does not (NEON, SSE), a gather would run as Java code that allocates, so the transpose is
+   * scalar there.
+   */
+  private static final boolean GATHERS = S.vectorBitSize() >= 256
+      && (System.getProperty("os.arch").equals("amd64") || System.getProperty("os.arch").equals("x86_64"));
+
+  /**
    * Columns of {@code t} L at a time: one gather reads element p of L rows of b (offsets
    * {@code 0, k, 2k, …} in {@code map}) and one store writes them contiguously; about 0.45 ns an
    * element here, against 1 ns for the best scalar loop.
@@ -376,7 +384,7 @@ final class VectorFloatProvider implements FloatProvider {
       map[lane] = lane * k;
     }
     int j = 0;
-    for (; j + L <= n; j += L) {
+    for (; GATHERS && j + L <= n; j += L) {
       int rows = bOff + j * k;
       for (int p = 0; p < k; p++) {
         ((FloatVector) EXACT.cast(FloatVector.fromArray(S, b, rows + p, map, 0))).intoArray(t, p * n + j);
