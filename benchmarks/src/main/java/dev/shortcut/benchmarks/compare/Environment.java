@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** The machine and the JVM the comparison ran on, for the header of compare.json and compare.md. */
 final class Environment {
@@ -136,16 +137,18 @@ final class Environment {
   }
 
   private static long ownTicks() {
-    long ticks = 0;
-    for (ProcessHandle p : (Iterable<ProcessHandle>) () -> java.util.stream.Stream.concat(
-        java.util.stream.Stream.of(ProcessHandle.current()), ProcessHandle.current().descendants()).iterator()) {
-      try {
-        ticks += processTicks(Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat")));
-      } catch (IOException e) {
-        // a child that has just exited: its time is no longer anyone's
-      }
+    return Stream.concat(Stream.of(ProcessHandle.current()), ProcessHandle.current().descendants())
+        .mapToLong(Environment::ticksOf)
+        .sum();
+  }
+
+  /** A process's ticks, or 0 for a child that has just exited (its time is no longer anyone's). */
+  private static long ticksOf(ProcessHandle p) {
+    try {
+      return processTicks(Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat")));
+    } catch (IOException e) {
+      return 0;
     }
-    return ticks;
   }
 
   /** The 1-, 5- and 15-minute load averages: a busy machine shows here before it shows in the figures. */

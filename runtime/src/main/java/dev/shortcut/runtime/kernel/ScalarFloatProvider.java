@@ -29,7 +29,12 @@ final class ScalarFloatProvider implements FloatProvider {
 
   @Override
   public void transpose(int n, int k, float[] b, int bOff, float[] t, int[] map) {
-    for (int j = 0; j < n; j++) {
+    transposeRows(0, n, k, b, bOff, t);
+  }
+
+  /** Rows {@code [jStart, n)} of {@code b[n][k]} into columns of {@code t[k][n]}; also the vector transpose's tail. */
+  static void transposeRows(int jStart, int n, int k, float[] b, int bOff, float[] t) {
+    for (int j = jStart; j < n; j++) {
       int row = bOff + j * k;
       for (int p = 0; p < k; p++) {
         t[p * n + j] = b[row + p];

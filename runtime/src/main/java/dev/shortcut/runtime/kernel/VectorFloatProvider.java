@@ -390,12 +390,7 @@ final class VectorFloatProvider implements FloatProvider {
         ((FloatVector) EXACT.cast(FloatVector.fromArray(S, b, rows + p, map, 0))).intoArray(t, p * n + j);
       }
     }
-    for (; j < n; j++) {
-      int row = bOff + j * k;
-      for (int p = 0; p < k; p++) {
-        t[p * n + j] = b[row + p];
-      }
-    }
+    ScalarFloatProvider.transposeRows(j, n, k, b, bOff, t);
   }
 
   @Override

@@ -2,10 +2,9 @@ package dev.shortcut.runtime.kernel;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.shortcut.runtime.testing.FreshJvm;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,20 +33,13 @@ class MixedWidthsTest {
    * samples) and half did not.
    */
   private static void probe(String width, int jvms) throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (int jvm = 1; jvm <= jvms; jvm++) {
-      Process p = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", width, "-cp",
-          System.getProperty("java.class.path"), MixedWidthsProbe.class.getName())
-          .redirectErrorStream(true)
-          .start();
-      boolean finished = p.waitFor(5, TimeUnit.MINUTES);
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!finished) {
-        p.destroyForcibly();
-        fail("JVM " + jvm + " of " + jvms + " did not finish in 5 minutes:\n" + output);
+      FreshJvm.Result r = FreshJvm.run(MixedWidthsProbe.class, Duration.ofMinutes(5), width);
+      if (r.timedOut()) {
+        fail("JVM " + jvm + " of " + jvms + " did not finish in 5 minutes:\n" + r.output());
       }
-      if (p.exitValue() != 0) {
-        fail("JVM " + jvm + " of " + jvms + " (" + width + "):\n" + output);
+      if (r.status() != 0) {
+        fail("JVM " + jvm + " of " + jvms + " (" + width + "):\n" + r.output());
       }
     }
   }
